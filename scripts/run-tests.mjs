@@ -1,0 +1,73 @@
+#!/usr/bin/env node
+// Runs the test suites with Node's test runner (TypeScript through tsx).
+//   node scripts/run-tests.mjs              unit + integration + e2e
+//   node scripts/run-tests.mjs unit         one suite (unit | integration | e2e)
+//   node scripts/run-tests.mjs test/unit/wire/frame.test.ts   given files
+// Integration and e2e suites need a broker: PULSAR_SERVICE_URL / PULSAR_ADMIN_URL if set, otherwise the
+// local standalone broker is started here (and stopped at the end if this run started it).
+import { spawnSync } from 'node:child_process';
+import { readdirSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const suites = ['unit', 'integration', 'e2e'];
+
+function findTests(dir) {
+  let out = [];
+  let entries;
+  try {
+    entries = readdirSync(dir);
+  } catch {
+    return out;
+  }
+  for (const name of entries.sort()) {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) out = out.concat(findTests(p));
+    else if (name.endsWith('.test.ts')) out.push(relative(root, p));
+  }
+  return out;
+}
+
+const args = process.argv.slice(2);
+let files;
+if (args.length === 0) files = suites.flatMap((s) => findTests(join(root, 'test', s)));
+else if (args.every((a) => suites.includes(a))) files = args.flatMap((s) => findTests(join(root, 'test', s)));
+else files = args;
+
+if (files.length === 0) {
+  console.error('run-tests: no test files found');
+  process.exit(1);
+}
+
+const needsBroker = files.some((f) => !f.startsWith(join('test', 'unit')));
+const env = { ...process.env };
+let startedBroker = false;
+const tsx = ['--import', 'tsx'];
+if (needsBroker && !env.PULSAR_SERVICE_URL) {
+  const r = spawnSync(process.execPath, [...tsx, 'src/local-pulsar/cli.ts', 'start', '--json'], {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'inherit'],
+    encoding: 'utf8',
+  });
+  if (r.status !== 0) {
+    console.error('run-tests: could not start the local Pulsar broker (see above)');
+    process.exit(1);
+  }
+  const info = JSON.parse(r.stdout.trim().split('\n').pop());
+  env.PULSAR_SERVICE_URL = info.serviceUrl;
+  env.PULSAR_ADMIN_URL = info.adminUrl;
+  startedBroker = info.started;
+}
+
+const concurrency = env.STROBE_TEST_CONCURRENCY ?? '2';
+const res = spawnSync(
+  process.execPath,
+  [...tsx, '--test', `--test-concurrency=${concurrency}`, '--test-reporter=spec', ...files],
+  { cwd: root, stdio: 'inherit', env },
+);
+
+if (startedBroker && !env.STROBE_KEEP_BROKER) {
+  spawnSync(process.execPath, [...tsx, 'src/local-pulsar/cli.ts', 'stop'], { cwd: root, stdio: 'inherit' });
+}
+process.exit(res.status ?? 1);

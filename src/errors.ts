@@ -1,0 +1,95 @@
+/**
+ * Strobe's typed error hierarchy. Callers branch on `instanceof` or `code`, never on message text.
+ * `retriable` says whether the same operation may succeed if tried again (after a reconnect, a backoff).
+ */
+export interface StrobeErrorOptions {
+  readonly cause?: unknown;
+  readonly retriable?: boolean;
+  /** Free-form context (topic, request id, broker) for logs; never parsed. */
+  readonly context?: Readonly<Record<string, unknown>>;
+}
+
+export class StrobeError extends Error {
+  readonly code: string;
+  readonly retriable: boolean;
+  readonly context: Readonly<Record<string, unknown>>;
+
+  constructor(code: string, message: string, options: StrobeErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = new.target.name;
+    this.code = code;
+    this.retriable = options.retriable ?? false;
+    this.context = options.context ?? {};
+  }
+}
+
+/** Bytes on the wire that do not form a valid frame or payload (bad size, checksum, protobuf, codec). */
+export class ProtocolError extends StrobeError {
+  constructor(code: string, message: string, options: StrobeErrorOptions = {}) {
+    super(code, message, options);
+  }
+}
+
+/** A value that cannot be represented safely (e.g. a 64-bit id beyond 2^53). */
+export class UnsafeIntegerError extends ProtocolError {
+  constructor(field: string, value: string) {
+    super('UNSAFE_INTEGER', `${field}=${value} does not fit in a JavaScript number (> 2^53 - 1)`);
+  }
+}
+
+/** Connection-level failures: refused, closed, timed out. Retriable by default. */
+export class ConnectionError extends StrobeError {
+  constructor(code: string, message: string, options: StrobeErrorOptions = {}) {
+    super(code, message, { retriable: true, ...options });
+  }
+}
+
+/** A request the broker did not answer within its time-out. */
+export class TimeoutError extends StrobeError {
+  constructor(message: string, options: StrobeErrorOptions = {}) {
+    super('TIMEOUT', message, { retriable: true, ...options });
+  }
+}
+
+/** An ERROR or *_ERROR reply from the broker, carrying the broker's ServerError name. */
+export class ServerError extends StrobeError {
+  readonly serverError: string;
+  constructor(serverError: string, message: string, options: StrobeErrorOptions = {}) {
+    super(`SERVER_${serverError}`, message, options);
+    this.serverError = serverError;
+  }
+}
+
+/** Authentication or authorization refused. Never retriable with the same credentials. */
+export class AuthenticationError extends StrobeError {
+  constructor(message: string, options: StrobeErrorOptions = {}) {
+    super('AUTHENTICATION', message, { ...options, retriable: false });
+  }
+}
+
+/** Configuration that cannot work; the message names the file, the field and the fix. */
+export class ConfigError extends StrobeError {
+  readonly file: string | undefined;
+  readonly field: string | undefined;
+  constructor(message: string, options: StrobeErrorOptions & { file?: string; field?: string } = {}) {
+    super('CONFIG', message, { ...options, retriable: false });
+    this.file = options.file;
+    this.field = options.field;
+  }
+}
+
+/** The local standalone broker could not be resolved, started, or became unhealthy. */
+export class LocalBrokerError extends StrobeError {
+  readonly logFile: string | undefined;
+  constructor(code: string, message: string, options: StrobeErrorOptions & { logFile?: string } = {}) {
+    super(code, message, options);
+    this.logFile = options.logFile;
+  }
+}
+
+/** Handle on a closed producer, consumer, connection or client. */
+export class AlreadyClosedError extends StrobeError {
+  constructor(what: string) {
+    super('ALREADY_CLOSED', `${what} is closed`);
+  }
+}
