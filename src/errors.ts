@@ -93,3 +93,57 @@ export class AlreadyClosedError extends StrobeError {
     super('ALREADY_CLOSED', `${what} is closed`);
   }
 }
+
+/**
+ * A model that cannot be loaded or used: missing file, bad format, unusable device, wrong signature.
+ * Fatal: the function must not become ready nor consume anything.
+ */
+export class ModelLoadError extends StrobeError {
+  readonly modelPath: string | undefined;
+  constructor(message: string, options: StrobeErrorOptions & { code?: string; modelPath?: string } = {}) {
+    super(options.code ?? 'MODEL_LOAD', message, { ...options, retriable: false });
+    this.modelPath = options.modelPath;
+  }
+}
+
+/** The configured device (cuda, tensorrt, a GPU tfjs backend) is not usable and `deviceFallback` is `fail`. */
+export class DeviceUnavailableError extends ModelLoadError {
+  readonly device: string;
+  constructor(device: string, message: string, options: StrobeErrorOptions & { modelPath?: string } = {}) {
+    super(message, { ...options, code: 'DEVICE_UNAVAILABLE' });
+    this.device = device;
+  }
+}
+
+/** The model's inputs or outputs do not match the function's feature or output mapping. Found at startup. */
+export class ModelSignatureError extends ModelLoadError {
+  /** One line per mismatch, each naming the tensor, the expected and the actual shape. */
+  readonly mismatches: readonly string[];
+  constructor(mismatches: readonly string[], options: StrobeErrorOptions & { modelPath?: string } = {}) {
+    super(`model signature does not match the feature mapping:\n  - ${mismatches.join('\n  - ')}`, {
+      ...options,
+      code: 'MODEL_SIGNATURE_MISMATCH',
+    });
+    this.mismatches = mismatches;
+  }
+}
+
+/** A model call that failed at run time. Retriable: the batch is negatively acknowledged and retried. */
+export class InferenceError extends StrobeError {
+  constructor(message: string, options: StrobeErrorOptions = {}) {
+    super('INFERENCE', message, { retriable: true, ...options });
+  }
+}
+
+/**
+ * One record whose fields cannot become model features (NaN, infinity, wrong type, missing without a
+ * default). Permanent: the record is dead-lettered and the rest of its batch is scored.
+ */
+export class FeatureValidationError extends StrobeError {
+  /** The record field at fault, as written in the feature mapping (e.g. `amount`). */
+  readonly field: string;
+  constructor(field: string, message: string, options: StrobeErrorOptions = {}) {
+    super('FEATURE_VALIDATION', message, { ...options, retriable: false });
+    this.field = field;
+  }
+}
