@@ -3,19 +3,20 @@ import type { ExpectedInput, ExpectedOutput, ExpectedSignature } from '../infere
 import { type FeatureSpec, inputShape } from './feature-spec.js';
 import { type OutputSpec, requiredOutputWidths } from './output-spec.js';
 
-export function expectedSignature(features: FeatureSpec, outputs: OutputSpec): ExpectedSignature {
-  const inputs: ExpectedInput[] = [];
-  features.inputs.forEach((inp, i) => {
-    const shape = inputShape(inp);
-    inputs.push({ name: inp.input, shape, source: `features[${i}]` });
-    if (inp.sequence?.mask !== undefined) {
-      inputs.push({ name: inp.sequence.mask, shape: [-1, inp.sequence.length], source: `features[${i}].sequence.mask` });
-    }
-  });
-  const out: ExpectedOutput[] = [];
-  for (const [name, minWidth] of requiredOutputWidths(outputs)) {
+export function expectedInputs(features: FeatureSpec): ExpectedInput[] {
+  return features.inputs.flatMap((inp, i) => [
+    { name: inp.input, shape: inputShape(inp), source: `features[${i}]` },
+    ...(inp.sequence?.mask !== undefined ? [{ name: inp.sequence.mask, shape: [-1, inp.sequence.length], source: `features[${i}].sequence.mask` }] : []),
+  ]);
+}
+
+export function expectedOutputs(outputs: OutputSpec): ExpectedOutput[] {
+  return [...requiredOutputWidths(outputs)].map(([name, minWidth]) => {
     const field = outputs.fields.find((f) => f.spec.kind !== 'field' && f.spec.output === name);
-    out.push({ name, minWidth, source: field === undefined ? undefined : `outputs.${field.name}` });
-  }
-  return { inputs, outputs: out };
+    return { name, minWidth, source: field === undefined ? undefined : `outputs.${field.name}` };
+  });
+}
+
+export function expectedSignature(features: FeatureSpec, outputs: OutputSpec): ExpectedSignature {
+  return { inputs: expectedInputs(features), outputs: expectedOutputs(outputs) };
 }
