@@ -28,6 +28,11 @@ export interface FieldSpec {
   readonly example?: string;
   /** How the default reads in the docs when it is computed from other fields. */
   readonly defaultDoc?: string;
+  /**
+   * A section checked by its own validator (model, features, userConfig): convict keeps it as one
+   * opaque value instead of merging its keys into the default.
+   */
+  readonly opaque?: boolean;
 }
 
 export interface SchemaGroup {
@@ -125,7 +130,12 @@ function walk(schema: SchemaGroup, raw: unknown, path: string, skipRequired: boo
   if (!skipRequired) {
     for (const key of known) {
       const node = schema[key];
-      if (node === undefined || !isFieldSpec(node)) continue;
+      if (node === undefined) continue;
+      if (!isFieldSpec(node)) {
+        // An absent group may still hold required fields.
+        if (raw[key] === undefined) walk(node, {}, joinField(path, key), skipRequired, issues);
+        continue;
+      }
       if (node.default === null && node.nullable !== true && raw[key] === undefined) {
         issues.push(missing(joinField(path, key), node));
       }
@@ -163,11 +173,50 @@ export function runCheck(check: Check, value: unknown): FieldProblem | undefined
  * passed `checkAgainstSchema`; convict is the second line of defence and the source of defaults.
  */
 export function applyConvict<T>(schema: SchemaGroup, value: RawObject): T {
+  const opaque: [string, unknown][] = [];
+  const convictSchema = toConvictSchema(schema, value, opaque);
   // Environment and argv are passed in explicitly: convict would otherwise read the process's own.
-  const config = convict<T>(schema as unknown as convict.Schema<T>, { env: {}, args: [] });
+  const config = convict<T>(convictSchema as unknown as convict.Schema<T>, { env: {}, args: [] });
   config.load(value);
   config.validate({ allowed: 'strict' });
-  return config.getProperties();
+  const props = config.getProperties() as RawObject;
+  for (const [path, v] of opaque) setAt(props, path, v);
+  return props as T;
+}
+
+/**
+ * Convict merges nested objects key by key, which is wrong for opaque sections; their values are taken
+ * out of `value` (into `opaque`) and convict sees a placeholder.
+ */
+function toConvictSchema(schema: SchemaGroup, value: RawObject, opaque: [string, unknown][], path = ''): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, node] of Object.entries(schema)) {
+    const field = joinField(path, key);
+    if (!isFieldSpec(node)) {
+      const child = value[key];
+      out[key] = toConvictSchema(node, isPlainObject(child) ? child : {}, opaque, field);
+      continue;
+    }
+    if (node.opaque === true) {
+      opaque.push([field, key in value ? value[key] : node.default]);
+      delete value[key];
+      out[key] = { doc: node.doc, default: null, nullable: true, format: '*' };
+    } else {
+      out[key] = node;
+    }
+  }
+  return out;
+}
+
+function setAt(obj: RawObject, path: string, v: unknown): void {
+  const keys = path.split('.');
+  let cur = obj;
+  for (const key of keys.slice(0, -1)) {
+    const next = cur[key];
+    if (!isPlainObject(next)) return;
+    cur = next;
+  }
+  cur[keys[keys.length - 1] ?? ''] = v;
 }
 
 /** One ConfigError per issue, each message naming the source, the field and the fix. */

@@ -1,0 +1,295 @@
+/**
+ * Compiles one `functions/<name>/function.yaml` into an immutable FunctionConfig: schema checks
+ * (unknown fields, types, ranges), then the rules that cross fields and files (ordering flags, topic
+ * names, schema and model files, the key field), collecting every problem as a ConfigError that names
+ * the file, the field and the fix.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { parseDocument } from 'yaml';
+import type { ConfigError } from '../errors.js';
+import { checkKeyField, readAvroSchemaFile, type AvroSchemaFile } from './avro-schema-file.js';
+import { applyConvict, checkAgainstSchema, isPlainObject, issueToError, joinField, type ConfigIssue } from './config-schema.js';
+import {
+  functionConfigSchema,
+  type BatchMode,
+  type ProcessingGuarantees,
+  type SubscriptionPosition,
+  type SubscriptionType,
+} from './function-config-schema.js';
+import { shapeOnlyValidators, type SectionValidators } from './section-validators.js';
+import { resolveTopicName, TOPIC_NAME_FIX } from './topic-names.js';
+
+export interface BatchingConfig {
+  /** @default "event" */
+  readonly mode: BatchMode;
+  /** @default 256 */
+  readonly maxBatchSize: number;
+  /** Bytes. @default 4194304 (4MiB) */
+  readonly maxBatchBytes: number;
+  /** @default 20 */
+  readonly maxWaitMs: number;
+  /** @default 2 */
+  readonly maxInflightBatches: number;
+  /** @default 10000 */
+  readonly maxQueuedEvents: number;
+  /** @default maxBatchSize */
+  readonly maxEventsPerKey: number;
+}
+
+export interface NegativeAckBackoff {
+  /** @default 1000 */
+  readonly minDelayMs: number;
+  /** @default 60000 */
+  readonly maxDelayMs: number;
+  /** @default 2 */
+  readonly multiplier: number;
+}
+
+export interface FunctionConfig<F = unknown, O = unknown, M = unknown> {
+  readonly name: string;
+  /** Absolute path of the function.yaml, and its directory. */
+  readonly file: string;
+  readonly dir: string;
+  readonly tenant: string;
+  readonly namespace: string;
+  /** Full topic names (persistent://tenant/namespace/topic). */
+  readonly inputs: readonly string[];
+  readonly output: string;
+  readonly subName: string;
+  readonly subscriptionType: SubscriptionType;
+  readonly subscriptionPosition: SubscriptionPosition;
+  readonly processingGuarantees: ProcessingGuarantees;
+  readonly maxMessageRetries: number;
+  /** Dead-letter topic of each input (full names). */
+  readonly deadLetterTopics: Readonly<Record<string, string>>;
+  readonly negativeAckBackoff: NegativeAckBackoff;
+  readonly receiverQueueSize: number;
+  readonly timeoutMs: number;
+  readonly forwardSourceMessageProperty: boolean;
+  readonly schemas: { readonly input: AvroSchemaFile; readonly output: AvroSchemaFile };
+  readonly key: string | undefined;
+  readonly batching: BatchingConfig;
+  readonly model: M;
+  readonly features: F;
+  readonly outputs: O;
+  readonly resources: { readonly cpu: number; readonly ram: number; readonly disk: number; readonly gpu: number };
+  readonly userConfig: Readonly<Record<string, unknown>>;
+}
+
+export interface FunctionConfigContext<F = unknown, O = unknown, M = unknown> {
+  /** Absolute path of the function.yaml. */
+  readonly file: string;
+  /** Directory of the shared .avsc files. */
+  readonly schemasDir: string;
+  /** How the file is named in messages. @default path relative to the current directory */
+  readonly displayFile?: string;
+  /** Validators of the features, outputs and model sections. @default shape checks only */
+  readonly validators?: SectionValidators<F, O, M>;
+}
+
+export interface Validation<T> {
+  /** Set only when `errors` is empty. */
+  readonly value?: T;
+  readonly errors: ConfigError[];
+}
+
+/** Shown path of a file: relative to the current directory when inside it. */
+export function displayPath(file: string): string {
+  const rel = relative(process.cwd(), file);
+  return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel) ? rel : file;
+}
+
+/** Reads and compiles one function file. */
+export function loadFunctionFile<F, O, M>(context: FunctionConfigContext<F, O, M>): Validation<FunctionConfig<F, O, M>> {
+  const shown = context.displayFile ?? displayPath(context.file);
+  let text: string;
+  try {
+    text = readFileSync(context.file, 'utf8');
+  } catch (e) {
+    return { errors: [issueToError(shown, { field: '(file)', message: `cannot read: ${(e as Error).message}` })] };
+  }
+  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    return {
+      errors: doc.errors.map((e) =>
+        issueToError(shown, {
+          field: e.linePos === undefined ? '(file)' : `line ${e.linePos[0].line}`,
+          message: `not valid YAML: ${e.message.split('\n')[0] ?? e.message}`,
+          fix: 'check indentation, colons and quotes near that line',
+        }),
+      ),
+    };
+  }
+  return compileFunctionConfig(doc.toJS() as unknown, { ...context, displayFile: shown });
+}
+
+interface Props {
+  name: string | null;
+  tenant: string;
+  namespace: string;
+  inputs: string[];
+  output: string;
+  subName: string | null;
+  subscriptionType: SubscriptionType | null;
+  retainOrdering: boolean;
+  retainKeyOrdering: boolean;
+  subscriptionPosition: SubscriptionPosition;
+  processingGuarantees: ProcessingGuarantees;
+  maxMessageRetries: number;
+  deadLetterTopic: string | null;
+  negativeAckBackoff: NegativeAckBackoff;
+  receiverQueueSize: number;
+  timeoutMs: number;
+  forwardSourceMessageProperty: boolean;
+  schemas: { input: string; output: string };
+  key: string | null;
+  batching: Omit<BatchingConfig, 'maxEventsPerKey'> & { maxEventsPerKey: number | null };
+  model: unknown;
+  features: unknown;
+  outputs: unknown;
+  resources: { cpu: number; ram: number; disk: number; gpu: number };
+  userConfig: Record<string, unknown>;
+}
+
+/** Compiles parsed YAML of one function file; collects every problem. */
+export function compileFunctionConfig<F = unknown, O = unknown, M = unknown>(
+  raw: unknown,
+  context: FunctionConfigContext<F, O, M>,
+): Validation<FunctionConfig<F, O, M>> {
+  const shown = context.displayFile ?? displayPath(context.file);
+  const dir = dirname(context.file);
+  const checked = checkAgainstSchema(functionConfigSchema, raw);
+  const issues: ConfigIssue[] = [...checked.issues];
+  const failed = new Set(issues.map((i) => i.field.split(/[.[]/)[0]));
+  const rawObj = isPlainObject(raw) ? raw : {};
+  if (!isPlainObject(raw)) return { errors: issues.map((i) => issueToError(shown, i)) };
+
+  // Sections owned by other modules: run their validators even when other fields fail.
+  const validators = (context.validators ?? shapeOnlyValidators) as SectionValidators<F, O, M>;
+  const mode: BatchMode = isPlainObject(rawObj.batching) && rawObj.batching.mode === 'key' ? 'key' : 'event';
+  const sectionContext = { functionDir: dir, mode };
+  const sections: { features?: F; outputs?: O; model?: M } = {};
+  for (const section of ['features', 'outputs', 'model'] as const) {
+    if (failed.has(section) || rawObj[section] === undefined) continue;
+    const result = validators[section](rawObj[section], section, sectionContext);
+    for (const e of result.errors) issues.push({ field: e.field, message: e.message, ...(e.hint === undefined ? {} : { fix: e.hint }) });
+    if (result.errors.length === 0) (sections as Record<string, unknown>)[section] = result.value;
+  }
+  checkModelFile(rawObj.model, dir, issues);
+  if (issues.length > 0 && checked.issues.length > 0) return { errors: issues.map((i) => issueToError(shown, i)) };
+
+  const p = applyConvict<Props>(functionConfigSchema, checked.value);
+  const name = p.name ?? basename(dir);
+  if (p.name !== null && p.name !== basename(dir)) {
+    issues.push({ field: 'name', message: `"${p.name}" differs from the directory name "${basename(dir)}"`, fix: `rename the directory or write name: ${basename(dir)}` });
+  }
+  const subName = p.subName ?? name;
+
+  const topic = (field: string, n: string): string => {
+    const r = resolveTopicName(n, p.tenant, p.namespace);
+    if ('topic' in r) return r.topic;
+    issues.push({ field, message: `"${n}" is not a valid topic name: ${r.problem}`, fix: TOPIC_NAME_FIX });
+    return n;
+  };
+  const inputs = p.inputs.map((n, i) => topic(joinField('inputs', i), n));
+  inputs.forEach((t, i) => {
+    if (inputs.indexOf(t) !== i) issues.push({ field: joinField('inputs', i), message: `"${t}" is listed twice`, fix: 'list each input topic once' });
+  });
+  const output = topic('output', p.output);
+  if (inputs.includes(output)) {
+    issues.push({ field: 'output', message: `"${output}" is also an input, so outputs would be scored again`, fix: 'publish to a different topic' });
+  }
+  const deadLetterTopics: Record<string, string> = {};
+  const dlq = p.deadLetterTopic === null ? undefined : topic('deadLetterTopic', p.deadLetterTopic);
+  for (const input of inputs) deadLetterTopics[input] = dlq ?? `${input}-${subName}-DLQ`;
+  if (dlq !== undefined && (dlq === output || inputs.includes(dlq))) {
+    issues.push({ field: 'deadLetterTopic', message: `"${dlq}" is also an input or the output`, fix: 'use a topic of its own, e.g. <input>-<subName>-DLQ' });
+  }
+
+  const subscriptionType = orderingRules(p, issues);
+  const b = p.batching;
+  if (b.maxQueuedEvents < b.maxBatchSize) {
+    issues.push({
+      field: 'batching.maxQueuedEvents',
+      message: `${b.maxQueuedEvents} is smaller than batching.maxBatchSize (${b.maxBatchSize}), so a full batch could never queue`,
+      fix: `raise it to at least ${b.maxBatchSize}`,
+    });
+  }
+  const nb = p.negativeAckBackoff;
+  if (nb.minDelayMs > nb.maxDelayMs) {
+    issues.push({ field: 'negativeAckBackoff.minDelayMs', message: `${nb.minDelayMs} exceeds maxDelayMs (${nb.maxDelayMs})`, fix: 'make minDelayMs <= maxDelayMs' });
+  }
+
+  const input = readAvroSchemaFile('schemas.input', p.schemas.input, dir, context.schemasDir, issues);
+  const out = readAvroSchemaFile('schemas.output', p.schemas.output, dir, context.schemasDir, issues);
+  if (p.key !== null && input !== undefined) checkKeyField('key', p.key, input.type, issues);
+
+  if (issues.length > 0 || input === undefined || out === undefined) return { errors: issues.map((i) => issueToError(shown, i)) };
+  const config: FunctionConfig<F, O, M> = {
+    name,
+    file: context.file,
+    dir,
+    tenant: p.tenant,
+    namespace: p.namespace,
+    inputs,
+    output,
+    subName,
+    subscriptionType,
+    subscriptionPosition: p.subscriptionPosition,
+    processingGuarantees: p.processingGuarantees,
+    maxMessageRetries: p.maxMessageRetries,
+    deadLetterTopics,
+    negativeAckBackoff: { ...nb },
+    receiverQueueSize: p.receiverQueueSize,
+    timeoutMs: p.timeoutMs,
+    forwardSourceMessageProperty: p.forwardSourceMessageProperty,
+    schemas: { input: input.file, output: out.file },
+    key: p.key ?? undefined,
+    batching: { ...b, maxEventsPerKey: b.maxEventsPerKey ?? b.maxBatchSize },
+    model: sections.model as M,
+    features: sections.features as F,
+    outputs: sections.outputs as O,
+    resources: { ...p.resources },
+    userConfig: p.userConfig,
+  };
+  return { value: deepFreeze(config), errors: [] };
+}
+
+/** retainOrdering / retainKeyOrdering (Pulsar Functions names) against subscriptionType. */
+function orderingRules(p: Props, issues: ConfigIssue[]): SubscriptionType {
+  if (p.retainOrdering && p.retainKeyOrdering) {
+    issues.push({
+      field: 'retainKeyOrdering',
+      message: 'retainOrdering and retainKeyOrdering are both set',
+      fix: 'keep retainKeyOrdering (per-key order, Key_Shared) or retainOrdering (total order, Failover), not both',
+    });
+    return 'Key_Shared';
+  }
+  const implied: SubscriptionType | undefined = p.retainOrdering ? 'Failover' : p.retainKeyOrdering ? 'Key_Shared' : undefined;
+  const t = p.subscriptionType;
+  if (implied !== undefined && t !== null) {
+    const ok = implied === 'Failover' ? t === 'Failover' || t === 'Exclusive' : t === 'Key_Shared';
+    if (!ok) {
+      const flag = p.retainOrdering ? 'retainOrdering' : 'retainKeyOrdering';
+      issues.push({ field: 'subscriptionType', message: `${t} contradicts ${flag}: true, which needs ${implied}`, fix: `remove subscriptionType or ${flag}` });
+    }
+  }
+  return t ?? implied ?? 'Key_Shared';
+}
+
+function checkModelFile(model: unknown, dir: string, issues: ConfigIssue[]): void {
+  if (!isPlainObject(model) || typeof model.path !== 'string' || model.path === '') return;
+  const path = isAbsolute(model.path) ? model.path : join(dir, model.path);
+  if (!existsSync(path)) {
+    issues.push({ field: 'model.path', message: `model file ${displayPath(resolve(path))} does not exist`, fix: 'put the model next to function.yaml, or fix the path (relative to the function directory)' });
+  }
+}
+
+function deepFreeze<T>(v: T): T {
+  if (typeof v === 'object' && v !== null && !Object.isFrozen(v)) {
+    for (const child of Object.values(v)) deepFreeze(child);
+    Object.freeze(v);
+  }
+  return v;
+}
