@@ -49,28 +49,35 @@ export function readAvroSchemaFile(
 
 const KEY_TYPES = new Set(['string', 'int', 'long', 'enum', 'boolean', 'float', 'double', 'bytes', 'fixed']);
 
-/** Reports a key field that is missing from the input schema or is not a scalar. */
-export function checkKeyField(field: string, key: string, input: avro.Type, issues: ConfigIssue[]): void {
-  let type: avro.Type | undefined = input;
-  const parts = key.split('.');
+/** The type of a (dotted) field of a record type, or why there is none. */
+export function findField(root: avro.Type, dotted: string): { type: avro.Type } | { problem: string; fix: string } {
+  let type: avro.Type = root;
+  const parts = dotted.split('.');
   for (const [i, part] of parts.entries()) {
     const record = recordOf(type);
-    const names = record?.fields.map((f) => f.name) ?? [];
     const found = record?.fields.find((f) => f.name === part);
     if (found === undefined) {
       const at = parts.slice(0, i).join('.');
-      issues.push({
-        field,
-        message: `"${key}" is not a field of the input schema${at === '' ? '' : ` (no "${part}" in ${at})`}`,
-        fix: names.length > 0 ? `use one of: ${names.join(', ')}` : 'name a field of a record',
-      });
-      return;
+      const names = record?.fields.map((f) => f.name) ?? [];
+      return {
+        problem: `"${dotted}" is not a field of ${root.name ?? 'the schema'}${at === '' ? '' : ` (no "${part}" in ${at})`}`,
+        fix: names.length > 0 ? `use one of: ${names.join(', ')}` : `${at} is not a record`,
+      };
     }
     type = found.type;
   }
-  const scalar = scalarOf(type);
-  if (scalar === undefined) {
-    issues.push({ field, message: `"${key}" is a ${type.typeName}, not a scalar value`, fix: 'key on a string or number field' });
+  return { type };
+}
+
+/** Reports a key field that is missing from the input schema or is not a scalar. */
+export function checkKeyField(field: string, key: string, input: avro.Type, issues: ConfigIssue[]): void {
+  const found = findField(input, key);
+  if ('problem' in found) {
+    issues.push({ field, message: found.problem, fix: found.fix });
+    return;
+  }
+  if (scalarOf(found.type) === undefined) {
+    issues.push({ field, message: `"${key}" is a ${found.type.typeName}, not a scalar value`, fix: 'key on a string or number field' });
   }
 }
 

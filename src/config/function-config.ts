@@ -17,7 +17,11 @@ import {
   type SubscriptionPosition,
   type SubscriptionType,
 } from './function-config-schema.js';
-import { shapeOnlyValidators, type SectionValidators } from './section-validators.js';
+import type { FeatureSpec } from '../features/feature-spec.js';
+import type { OutputSpec } from '../features/output-spec.js';
+import type { ModelSpec } from '../inference/model-spec.js';
+import { checkSchemaReferences, defaultSectionValidators } from './default-section-validators.js';
+import type { SectionValidators } from './section-validators.js';
 import { resolveTopicName, TOPIC_NAME_FIX } from './topic-names.js';
 
 export interface BatchingConfig {
@@ -46,7 +50,7 @@ export interface NegativeAckBackoff {
   readonly multiplier: number;
 }
 
-export interface FunctionConfig<F = unknown, O = unknown, M = unknown> {
+export interface FunctionConfig<F = FeatureSpec, O = OutputSpec, M = ModelSpec> {
   readonly name: string;
   /** Absolute path of the function.yaml, and its directory. */
   readonly file: string;
@@ -77,14 +81,14 @@ export interface FunctionConfig<F = unknown, O = unknown, M = unknown> {
   readonly userConfig: Readonly<Record<string, unknown>>;
 }
 
-export interface FunctionConfigContext<F = unknown, O = unknown, M = unknown> {
+export interface FunctionConfigContext<F = FeatureSpec, O = OutputSpec, M = ModelSpec> {
   /** Absolute path of the function.yaml. */
   readonly file: string;
   /** Directory of the shared .avsc files. */
   readonly schemasDir: string;
   /** How the file is named in messages. @default path relative to the current directory */
   readonly displayFile?: string;
-  /** Validators of the features, outputs and model sections. @default shape checks only */
+  /** Validators of the features, outputs and model sections. @default defaultSectionValidators */
   readonly validators?: SectionValidators<F, O, M>;
 }
 
@@ -153,7 +157,7 @@ interface Props {
 }
 
 /** Compiles parsed YAML of one function file; collects every problem. */
-export function compileFunctionConfig<F = unknown, O = unknown, M = unknown>(
+export function compileFunctionConfig<F = FeatureSpec, O = OutputSpec, M = ModelSpec>(
   raw: unknown,
   context: FunctionConfigContext<F, O, M>,
 ): Validation<FunctionConfig<F, O, M>> {
@@ -166,7 +170,7 @@ export function compileFunctionConfig<F = unknown, O = unknown, M = unknown>(
   if (!isPlainObject(raw)) return { errors: issues.map((i) => issueToError(shown, i)) };
 
   // Sections owned by other modules: run their validators even when other fields fail.
-  const validators = (context.validators ?? shapeOnlyValidators) as SectionValidators<F, O, M>;
+  const validators = (context.validators ?? defaultSectionValidators) as unknown as SectionValidators<F, O, M>;
   const mode: BatchMode = isPlainObject(rawObj.batching) && rawObj.batching.mode === 'key' ? 'key' : 'event';
   const sectionContext = { functionDir: dir, mode };
   const sections: { features?: F; outputs?: O; model?: M } = {};
@@ -224,6 +228,7 @@ export function compileFunctionConfig<F = unknown, O = unknown, M = unknown>(
   const input = readAvroSchemaFile('schemas.input', p.schemas.input, dir, context.schemasDir, issues);
   const out = readAvroSchemaFile('schemas.output', p.schemas.output, dir, context.schemasDir, issues);
   if (p.key !== null && input !== undefined) checkKeyField('key', p.key, input.type, issues);
+  if (input !== undefined && out !== undefined) checkSchemaReferences(sections.features, sections.outputs, input.type, out.type, issues);
 
   if (issues.length > 0 || input === undefined || out === undefined) return { errors: issues.map((i) => issueToError(shown, i)) };
   const config: FunctionConfig<F, O, M> = {

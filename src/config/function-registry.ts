@@ -9,6 +9,9 @@ import type { ConfigError } from '../errors.js';
 import { issueToError } from './config-schema.js';
 import { closestName } from './field-checks.js';
 import { displayPath, loadFunctionFile, type FunctionConfig } from './function-config.js';
+import type { FeatureSpec } from '../features/feature-spec.js';
+import type { OutputSpec } from '../features/output-spec.js';
+import type { ModelSpec } from '../inference/model-spec.js';
 import type { SectionValidators } from './section-validators.js';
 
 export const FUNCTION_FILE = 'function.yaml';
@@ -39,7 +42,7 @@ export function listFunctionNames(dir: string): string[] {
  * Loads the functions in `dir` (all of them, or those in `names`) and checks them together.
  * Never throws for bad config: problems are returned in `errors`.
  */
-export function loadFunctions<F = unknown, O = unknown, M = unknown>(
+export function loadFunctions<F = FeatureSpec, O = OutputSpec, M = ModelSpec>(
   dir: string,
   names?: readonly string[],
   options: LoadFunctionsOptions<F, O, M> = {},

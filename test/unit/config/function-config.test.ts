@@ -8,7 +8,7 @@ import { BASE_YAML, Repo } from './function-fixtures.js';
 function load(repo: Repo, yaml: string, options: { name?: string; model?: boolean; validators?: SectionValidators } = {}) {
   const name = options.name ?? 'scorer';
   const file = repo.addFunction(name, yaml, options.model ?? true);
-  return loadFunctionFile({
+  return loadFunctionFile<unknown, unknown, unknown>({
     file,
     schemasDir: repo.schemasDir,
     displayFile: `functions/${name}/function.yaml`,
@@ -16,7 +16,7 @@ function load(repo: Repo, yaml: string, options: { name?: string; model?: boolea
   });
 }
 
-function ok(repo: Repo, yaml: string): FunctionConfig {
+function ok(repo: Repo, yaml: string): FunctionConfig<unknown, unknown, unknown> {
   const r = load(repo, yaml);
   assert.deepEqual(r.errors.map((e) => e.message), []);
   assert.ok(r.value);
@@ -163,9 +163,35 @@ userConfig: { threshold: 0.9, nested: { a: 1 } }
     using repo = new Repo();
     assert.equal(ok(repo, BASE_YAML.replace('key: card_id', 'key: device.id')).key, 'device.id');
     const [missing] = messages(repo, BASE_YAML.replace('key: card_id', 'key: card'));
-    assert.match(missing ?? '', /key: "card" is not a field of the input schema — use one of: transaction_id, card_id, amount, device, tags/);
+    assert.match(missing ?? '', /key: "card" is not a field of test.Transaction — use one of: transaction_id, card_id, amount, device, tags/);
     const [notScalar] = messages(repo, BASE_YAML.replace('key: card_id', 'key: tags'));
     assert.match(notScalar ?? '', /key: "tags" is a array, not a scalar value/);
+  });
+
+  it('checks feature and output fields against the input and output schemas', () => {
+    using repo = new Repo();
+    const msgs = messages(
+      repo,
+      BASE_YAML.replace('field: amount', 'field: amout').replace(
+        'outputs: { score: { kind: score, output: score } }',
+        'outputs: { score: { kind: score, output: score }, txid: { kind: field, from: transaction_id }, card: { kind: field, from: device.serial } }',
+      ),
+    );
+    assert.deepEqual(msgs, [
+      'functions/scorer/function.yaml: features[0].columns[0].field: "amout" is not a field of test.Transaction — use one of: transaction_id, card_id, amount, device, tags',
+      'functions/scorer/function.yaml: outputs.txid: "txid" is not a field of test.Score (the output schema) — add the field to the output schema or remove it here; use one of: score',
+      'functions/scorer/function.yaml: outputs.card: "card" is not a field of test.Score (the output schema) — add the field to the output schema or remove it here; use one of: score',
+      'functions/scorer/function.yaml: outputs.card.from: "device.serial" is not a field of test.Transaction (no "serial" in device) — use one of: id',
+    ]);
+  });
+
+  it('reports errors of the real features, outputs and model validators with the file', () => {
+    using repo = new Repo();
+    const msgs = messages(repo, BASE_YAML.replace('kind: numeric', 'kind: numerc').replace('backend: onnx', 'backend: onnxx'));
+    assert.equal(msgs.length, 2);
+    assert.ok(msgs.every((m) => m.startsWith('functions/scorer/function.yaml: ')));
+    assert.ok(msgs.some((m) => m.includes('features[0].columns[0].kind')));
+    assert.ok(msgs.some((m) => m.includes('model.backend')));
   });
 
   it('cross-checks names, topics and bounds', () => {
