@@ -7,7 +7,8 @@ import sys
 import pulsar
 
 args = json.loads(sys.argv[1])
-comp = getattr(pulsar.CompressionType, args.get("compression", "NONE"))
+CODECS = {"NONE": "NONE", "LZ4": "LZ4", "ZLIB": "ZLib", "ZSTD": "ZSTD", "SNAPPY": "SNAPPY"}
+comp = getattr(pulsar.CompressionType, CODECS[args.get("compression", "NONE")])
 client = pulsar.Client(args["service_url"], operation_timeout_seconds=30)
 kwargs = dict(compression_type=comp, batching_enabled=bool(args.get("batching", False)))
 if args.get("batching"):
