@@ -6,8 +6,11 @@
 import type { ColumnSpec, NumericColumn } from './feature-spec.js';
 import { fnv1a32 } from './fnv1a.js';
 
-/** Writes `width` values at `out[offset..]`; returns undefined on success, else why the value is unusable. */
-export type ColumnEncoder = (value: unknown, out: Float32Array, offset: number) => string | undefined;
+/**
+ * Writes `width` values at `out[offset..]`; returns undefined on success, else why the value is unusable.
+ * `record` is the whole record, for kinds that read a second field.
+ */
+export type ColumnEncoder = (value: unknown, out: Float32Array, offset: number, record: unknown) => string | undefined;
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 86_400_000;
@@ -26,7 +29,7 @@ function toNumber(v: unknown): number | string {
   return `expected a number, got ${describe(v)}`;
 }
 
-function numericEncoder(c: NumericColumn): ColumnEncoder {
+function numericEncoder(c: NumericColumn): (value: unknown, out: Float32Array, offset: number) => string | undefined {
   const { log1p, scaling, mean, std, min, clip } = c;
   const range = c.max - c.min;
   return (value, out, offset) => {
@@ -63,6 +66,18 @@ export function compileColumn(c: ColumnSpec): ColumnEncoder {
         if (b === undefined) return 'is missing and has no default';
         if (typeof b !== 'boolean') return `expected a boolean, got ${describe(b)}`;
         out[offset] = b ? 1 : 0;
+        return undefined;
+      };
+    case 'equals':
+      return (v, out, offset, record) => {
+        const other = readField(record, c.otherFieldPath);
+        if (missing(v) || missing(other)) {
+          if (c.default === undefined) return `${missing(v) ? c.field : c.otherField} is missing and has no default`;
+          out[offset] = c.default ? 1 : 0;
+          return undefined;
+        }
+        if (typeof v === 'object' || typeof other === 'object') return 'equals compares strings, numbers or booleans only';
+        out[offset] = v === other ? 1 : 0;
         return undefined;
       };
     case 'categorical': {

@@ -48,7 +48,7 @@ function compileInput(spec: InputSpec): CompiledInput {
 function encodeEvent(input: CompiledInput, record: unknown, out: Float32Array, base: number, where: Record<string, number>): FeatureValidationError | undefined {
   for (const col of input.columns) {
     const value = col.path.length === 1 ? readField1(record, col.path[0] ?? '') : readField(record, col.path);
-    const problem = col.encode(value, out, base + col.offset);
+    const problem = col.encode(value, out, base + col.offset, record);
     if (problem !== undefined) {
       out.fill(0, base, base + input.width);
       return new FeatureValidationError(col.field, `${col.field}: ${problem}`, { context: { ...where, input: input.spec.input } });

@@ -3,7 +3,7 @@
  * See README.md in this directory for the YAML shape. Build values with validateFeatureSpec().
  */
 
-export const COLUMN_KINDS = ['numeric', 'categorical', 'hashed', 'boolean', 'timestamp'] as const;
+export const COLUMN_KINDS = ['numeric', 'categorical', 'hashed', 'boolean', 'equals', 'timestamp'] as const;
 export type ColumnKind = (typeof COLUMN_KINDS)[number];
 
 export const SCALINGS = ['none', 'standard', 'minmax'] as const;
@@ -68,6 +68,15 @@ export interface BooleanColumn extends ColumnBase {
   readonly default: boolean | undefined;
 }
 
+/** 1 when `field` equals `otherField` in the same record (e.g. country vs card_country), else 0. */
+export interface EqualsColumn extends ColumnBase {
+  readonly kind: 'equals';
+  readonly otherField: string;
+  readonly otherFieldPath: readonly string[];
+  /** Used when either field is null or absent. */
+  readonly default: boolean | undefined;
+}
+
 /**
  * Epoch milliseconds (number, bigint or Date) → hour of day / day of week (Monday = 0), each as
  * (sin, cos) when cyclical, else scaled to [0, 1).
@@ -81,7 +90,7 @@ export interface TimestampColumn extends ColumnBase {
   readonly default: number | undefined;
 }
 
-export type ColumnSpec = NumericColumn | CategoricalColumn | HashedColumn | BooleanColumn | TimestampColumn;
+export type ColumnSpec = NumericColumn | CategoricalColumn | HashedColumn | BooleanColumn | EqualsColumn | TimestampColumn;
 
 /** `mode: key`: the key's last `length` events as one row. */
 export interface SequenceSpec {
@@ -112,6 +121,7 @@ export function columnWidth(c: ColumnSpec): number {
   switch (c.kind) {
     case 'numeric':
     case 'boolean':
+    case 'equals':
       return 1;
     case 'categorical':
       return c.encoding === 'index' ? 1 : c.vocabulary.length + (c.oov === 'bucket' ? 1 : 0);
@@ -146,6 +156,8 @@ export function columnNames(c: ColumnSpec): string[] {
     case 'numeric':
     case 'boolean':
       return [c.field];
+    case 'equals':
+      return [`${c.field}==${c.otherField}`];
     case 'categorical':
       if (c.encoding === 'index') return [`${c.field}#index`];
       return [...(c.oov === 'bucket' ? [`${c.field}=<oov>`] : []), ...c.vocabulary.map((v) => `${c.field}=${v}`)];

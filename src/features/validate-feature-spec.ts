@@ -31,6 +31,7 @@ const KIND_KEYS: Record<(typeof COLUMN_KINDS)[number], readonly string[]> = {
   categorical: ['vocabulary', 'vocabularyFile', 'encoding', 'oov', 'default'],
   hashed: ['buckets', 'encoding', 'default'],
   boolean: ['default'],
+  equals: ['otherField', 'default'],
   timestamp: ['parts', 'cyclical', 'utcOffsetMinutes', 'default'],
 };
 
@@ -143,6 +144,11 @@ function readColumn(r: SpecReader, raw: unknown, path: string, baseDir: string |
     case 'boolean':
       col = { ...base, kind, default: readDefault(r, o, path, 'boolean') as boolean | undefined };
       break;
+    case 'equals': {
+      const other = r.string(o, 'otherField', path) ?? '';
+      col = { ...base, kind, otherField: other, otherFieldPath: other.split('.'), default: readDefault(r, o, path, 'boolean') as boolean | undefined };
+      break;
+    }
     case 'timestamp': {
       let parts: TimePart[] = ['hourOfDay', 'dayOfWeek'];
       if (o.parts !== undefined) {

@@ -152,3 +152,17 @@ describe('FeatureMapper (key mode)', () => {
     close(res.tensors.s!.data, [-1, -1, 5, 1]);
   });
 });
+
+describe('FeatureMapper (equals)', () => {
+  it('compares two fields of the same record, with a default when one is missing', () => {
+    const m = new FeatureMapper(spec([{ input: 'x', columns: [{ field: 'country', kind: 'equals', otherField: 'card_country', default: true }, { field: 'a', kind: 'equals', otherField: 'b' }] }]));
+    const { tensors, rowErrors } = m.toTensor([
+      { country: 'DE', card_country: 'DE', a: 1, b: 1 },
+      { country: 'NG', card_country: 'DE', a: 1, b: 2 },
+      { country: null, card_country: 'DE', a: 'x', b: 'x' },
+      { country: 'DE', card_country: 'DE', a: 1 },
+    ]);
+    close(tensors.x!.data, [1, 1, 0, 0, 1, 1]);
+    assert.match(rowErrors.get(3)!.message, /b is missing/);
+  });
+});
