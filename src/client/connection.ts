@@ -135,20 +135,28 @@ export class Connection extends TypedEmitter<ConnectionEvents> {
         s.removeListener('error', fail);
         resolve(s);
       };
-      if (secure) {
-        const tls = opts.tls ?? {};
-        s = tlsConnect({
-          host,
-          port,
-          servername: /^[\d.]+$/.test(host) ? undefined : host,
-          ca: readPem(tls.ca),
-          cert: readPem(tls.cert),
-          key: readPem(tls.key),
-          rejectUnauthorized: !(tls.allowInsecure ?? false),
-          checkServerIdentity: tls.hostnameVerification === false ? () => undefined : undefined,
-        }, ready);
-      } else {
-        s = netConnect({ host, port }, ready);
+      try {
+        if (secure) {
+          const tls = opts.tls ?? {};
+          s = tlsConnect({
+            host,
+            port,
+            servername: /^[\d.]+$/.test(host) ? undefined : host,
+            ca: readPem(tls.ca),
+            cert: readPem(tls.cert),
+            key: readPem(tls.key),
+            rejectUnauthorized: !(tls.allowInsecure ?? false),
+            // An explicit `checkServerIdentity: undefined` replaces Node's default and fails an internal assertion.
+            ...(tls.hostnameVerification === false ? { checkServerIdentity: () => undefined } : {}),
+          }, ready);
+        } else {
+          s = netConnect({ host, port }, ready);
+        }
+      } catch (err) {
+        // Unreadable certificate files or invalid PEM throw here, before any socket exists.
+        clearTimeout(timer);
+        reject(new ConnectionError('TLS_CONFIG', `cannot connect to ${opts.url}: ${(err as Error).message}`, { cause: err, retriable: false }));
+        return;
       }
       s.once('error', fail);
     });
