@@ -64,7 +64,7 @@ export class LookupService {
     const r = res.partitionMetadataResponse;
     if (!r || r.response === PartitionedMetadataResult.Failed) {
       const name = serverErrorName(r?.error ?? 0);
-      throw new ServerError(name, `partitioned metadata of ${topic} failed: ${name}: ${r?.message ?? ''}`, { retriable: true });
+      throw new ServerError(name, `partitioned metadata of ${topic} failed: ${name}: ${r?.message ?? ''}`, { retriable: name !== 'AuthorizationError' && name !== 'TopicNotFound' });
     }
     return r.partitions ?? 0;
   }
