@@ -20,6 +20,8 @@ export interface LocalPulsarOptions {
   readonly heap?: string;
   /** Extra lines appended to standalone.conf (test-only variants: TLS, auth). */
   readonly extraConfig?: Readonly<Record<string, string>>;
+  /** Bearer token for the readiness/health checks when the broker has authentication on (a superuser's). */
+  readonly adminToken?: string;
   readonly log?: (line: string) => void;
 }
 
@@ -201,12 +203,12 @@ export class LocalPulsar {
   }
 
   async isHealthy(): Promise<boolean> {
-    const r = await httpGet(`${this.adminUrl}/admin/v2/brokers/health`, 10_000);
+    const r = await httpGet(`${this.adminUrl}/admin/v2/brokers/health`, 10_000, this.opts.adminToken);
     return r !== undefined && r.status === 200 && r.body.trim() === 'ok';
   }
 
   private async namespaceListed(): Promise<boolean> {
-    const r = await httpGet(`${this.adminUrl}/admin/v2/namespaces/public`, 3_000);
+    const r = await httpGet(`${this.adminUrl}/admin/v2/namespaces/public`, 3_000, this.opts.adminToken);
     if (r === undefined || r.status !== 200) return false;
     try {
       return (JSON.parse(r.body) as unknown[]).includes('public/default');
@@ -277,9 +279,10 @@ function portFree(port: number): Promise<boolean> {
   });
 }
 
-async function httpGet(url: string, timeoutMs: number): Promise<{ status: number; body: string } | undefined> {
+async function httpGet(url: string, timeoutMs: number, token?: string): Promise<{ status: number; body: string } | undefined> {
   try {
-    const res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
+    const headers: Record<string, string> = token === undefined ? {} : { authorization: `Bearer ${token}` };
+    const res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs), headers });
     return { status: res.status, body: await res.text() };
   } catch {
     return undefined;
