@@ -1,12 +1,13 @@
 /**
  * Partition routing compatible with the Java client's default (RoundRobinPartitionMessageRouter with
- * HashingScheme.JavaStringHash): a keyed message goes to javaStringHash(key) mod n (sign-safe), so Java and
- * Strobe producers put a key on the same partition; keyless messages rotate over the partitions.
+ * HashingScheme.JavaStringHash): a keyed message goes to (String.hashCode(key) & 0x7fffffff) mod n, so Java
+ * and Strobe producers put a key on the same partition (checked against the Java client in
+ * test/integration/client/producer-features.test.ts); keyless messages rotate over the partitions.
  */
 export function javaStringHash(s: string): number {
   let h = 0;
   for (let i = 0; i < s.length; i++) h = (Math.imul(h, 31) + s.charCodeAt(i)) | 0;
-  return h;
+  return h & 0x7fffffff;
 }
 
 export function signSafeMod(dividend: number, divisor: number): number {
