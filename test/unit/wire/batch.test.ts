@@ -63,6 +63,39 @@ describe('wire/batch', () => {
     assert.throws(() => decodeBatch(Buffer.from([...u32be(md.length), ...md, 1, 2, 3]), 1), ProtocolError);
   });
 
+  it('the fast metadata writer gives the generic encoder bytes for any metadata (property)', () => {
+    const text = fc.string({ maxLength: 12 });
+    const metadata = fc.record(
+      {
+        properties: fc.array(fc.record({ key: text, value: text }), { maxLength: 3 }),
+        partitionKey: text,
+        compactedOut: fc.boolean(),
+        eventTime: fc.maxSafeNat(),
+        partitionKeyB64Encoded: fc.boolean(),
+        orderingKey: fc.uint8Array({ maxLength: 8 }).map((a) => Buffer.from(a)),
+        sequenceId: fc.maxSafeNat(),
+        nullValue: fc.boolean(),
+        nullPartitionKey: fc.boolean(),
+      },
+      { requiredKeys: [] },
+    );
+    fc.assert(
+      fc.property(metadata, fc.uint8Array({ maxLength: 40 }), (md, payload) => {
+        const generic = encodeMessage('SingleMessageMetadata', { ...md, payloadSize: payload.length });
+        const expected = Buffer.concat([Buffer.from(u32be(generic.length)), generic, payload]);
+        assert.equal(encodeBatch([{ metadata: md, payload }]).toString('hex'), expected.toString('hex'));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('keeps unknown fields of decoded metadata when re-encoding a batch', () => {
+    const md = [...lfield(2, 'k'), ...vfield(3, 1), ...vfield(40, 7)];
+    const batch = Buffer.from([...u32be(md.length), ...md, 0x61]);
+    const [entry] = decodeBatch(batch, 1);
+    assert.equal(encodeBatch([entry!]).toString('hex'), batch.toString('hex'));
+  });
+
   it('random bytes decode or fail with ProtocolError only (property)', () => {
     fc.assert(
       fc.property(fc.uint8Array({ maxLength: 200 }), fc.nat({ max: 20 }), (bytes, count) => {
