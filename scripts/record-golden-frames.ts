@@ -4,18 +4,25 @@
 //
 //   npx tsx scripts/record-golden-frames.ts            (broker at PULSAR_SERVICE_URL or pulsar://127.0.0.1:6650)
 //   STROBE_PYTHON=/path/to/python npx tsx scripts/record-golden-frames.ts
+//   npx tsx scripts/record-golden-frames.ts --interop   (no recording: src/wire produces, Python consumes)
 //
 // The one change the proxy makes: LOOKUP_RESPONSE's brokerServiceUrl is pointed at the proxy so the client
 // stays on the recorded connection; the fixture keeps the broker's original bytes (marked "rewritten").
 import { spawn } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { createConnection, createServer } from 'node:net';
 import type { AddressInfo, Socket } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { pythonPeer } from '../src/local-pulsar/peers.js';
-import { CommandType } from '../src/wire/enums.js';
-import { decodeFrame, encodeCommand } from '../src/wire/frame.js';
+import { encodeBatch } from '../src/wire/batch.js';
+import type { BaseCommand } from '../src/wire/commands.js';
+import { compress } from '../src/wire/compression.js';
+import { CommandType, CompressionType, PROTOCOL_VERSION } from '../src/wire/enums.js';
+import { FrameDecoder } from '../src/wire/frame-decoder.js';
+import type { DecodedFrame } from '../src/wire/frame-decoder.js';
+import { decodeFrame, encodeCommand, encodePayloadCommand } from '../src/wire/frame.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const outDir = join(root, 'test', 'fixtures', 'golden');
@@ -146,6 +153,15 @@ elif scenario == 'consume':
     c.unsubscribe()
     out['received'] = list(received.values())
     out['lastMessageId'] = str(last)
+elif scenario == 'read-all':
+    import hashlib
+    c = client.subscribe(args['topic'], 'interop', initial_position=InitialPosition.Earliest)
+    out['received'] = []
+    for _ in range(args['expect']):
+        m = c.receive(timeout_millis=20000)
+        out['received'].append({'sha256': hashlib.sha256(m.data()).hexdigest(), 'key': m.partition_key()})
+        c.acknowledge(m)
+    c.close()
 client.close()
 print(json.dumps(out))
 `;
@@ -178,6 +194,69 @@ function runPython(args: Record<string, unknown>): Promise<Record<string, unknow
 async function brokerVersion(): Promise<string> {
   const res = await fetch(`${adminUrl}/admin/v2/brokers/version`);
   return (await res.text()).replace(/"/g, '');
+}
+
+/** Minimal raw-socket producer on src/wire: CONNECT, PRODUCER, then each SEND awaiting its receipt. */
+async function produceWithStrobeWire(topic: string, sends: { command: BaseCommand; metadata: Parameters<typeof encodePayloadCommand>[1]; payload: Buffer }[]): Promise<void> {
+  const socket = createConnection({ host: brokerUrl.hostname, port: Number(brokerUrl.port || 6650) });
+  const waiting: ((f: DecodedFrame) => void)[] = [];
+  const decoder = new FrameDecoder({ onFrame: (f) => waiting.shift()?.(f) });
+  socket.on('data', (chunk: Buffer) => decoder.push(chunk));
+  const next = (): Promise<DecodedFrame> => new Promise((resolve) => waiting.push(resolve));
+  const expect = async (type: CommandType): Promise<DecodedFrame> => {
+    const frame = await next();
+    if (frame.command.type !== type) throw new Error(`expected ${CommandType[type]}, got ${JSON.stringify(frame.command)}`);
+    return frame;
+  };
+  await new Promise<void>((resolve, reject) => socket.once('connect', resolve).once('error', reject));
+  socket.write(encodeCommand({ type: CommandType.CONNECT, connect: { clientVersion: 'strobe-wire-interop', protocolVersion: PROTOCOL_VERSION } }));
+  await expect(CommandType.CONNECTED);
+  socket.write(encodeCommand({ type: CommandType.PRODUCER, producer: { topic, producerId: 0, requestId: 1 } }));
+  await expect(CommandType.PRODUCER_SUCCESS);
+  for (const s of sends) {
+    socket.write(encodePayloadCommand(s.command, s.metadata, s.payload));
+    await expect(CommandType.SEND_RECEIPT);
+  }
+  socket.destroy();
+}
+
+/** src/wire encodes batches in every codec; the official client must read every message back. */
+async function interop(): Promise<void> {
+  const topic = `persistent://public/default/strobe-wire-interop-${Date.now().toString(36)}`;
+  const values: { key: string; value: Buffer }[] = [];
+  const sends: Parameters<typeof produceWithStrobeWire>[1] = [];
+  const shapes = [
+    (i: number) => Buffer.from(`card-${i} spent 12.50 at merchant m-7; `.repeat(30)),
+    (i: number) => Buffer.concat([randomBytes(70_000), Buffer.alloc(90_000, i)]),
+    () => randomBytes(13),
+    () => Buffer.alloc(0),
+  ];
+  let sequenceId = 0;
+  for (const type of [CompressionType.NONE, CompressionType.LZ4, CompressionType.ZLIB, CompressionType.ZSTD, CompressionType.SNAPPY]) {
+    for (const shape of shapes) {
+      const entries = [0, 1, 2].map((i) => ({ metadata: { partitionKey: `k-${sequenceId + i}`, sequenceId: sequenceId + i }, payload: shape(i) }));
+      for (const e of entries) values.push({ key: e.metadata.partitionKey, value: e.payload });
+      const batch = encodeBatch(entries);
+      const packed = compress(type, batch);
+      const metadata = {
+        producerName: 'strobe-wire-interop',
+        sequenceId,
+        publishTime: Date.now(),
+        partitionKey: entries[0]!.metadata.partitionKey,
+        numMessagesInBatch: 3,
+        ...(type === CompressionType.NONE ? {} : { compression: type, uncompressedSize: batch.length }),
+      };
+      sends.push({ command: { type: CommandType.SEND, send: { producerId: 0, sequenceId, numMessages: 3 } }, metadata, payload: packed });
+      sequenceId += 3;
+    }
+  }
+  await produceWithStrobeWire(topic, sends);
+  const result = await runPython({ scenario: 'read-all', url: brokerUrl.href, topic, expect: values.length });
+  const received = result.received as { sha256: string; key: string }[];
+  const expected = values.map((v) => ({ sha256: createHash('sha256').update(v.value).digest('hex'), key: v.key }));
+  const bad = expected.filter((e, i) => received[i]?.sha256 !== e.sha256 || received[i]?.key !== e.key);
+  console.log(`interop: ${values.length} messages in ${sends.length} batches (5 codecs) written by src/wire, ${received.length} read by the Python client, ${bad.length} differ`);
+  if (bad.length > 0 || received.length !== values.length) process.exitCode = 1;
 }
 
 async function main(): Promise<void> {
@@ -216,4 +295,5 @@ async function main(): Promise<void> {
   }
 }
 
-await main();
+if (process.argv.includes('--interop')) await interop();
+else await main();
