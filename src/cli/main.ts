@@ -1,0 +1,25 @@
+#!/usr/bin/env node
+import { Command } from 'commander';
+import { brokerCommand } from '../local-pulsar/commands.js';
+import { printError } from './errors-output.js';
+import { listCommand, validateCommand } from './functions-command.js';
+import { runCommand } from './run-command.js';
+
+const program = new Command('strobe')
+  .description('Strobe: Pulsar-native functions for event-driven ML scoring (Key_Shared, Avro, per-key micro-batches, ONNX / TF.js)')
+  .version('0.1.0')
+  .addHelpText('after', `
+Examples:
+  strobe validate                      check every functions/<name>/function.yaml
+  strobe run fraud-scorer              run one function against the broker at --service-url
+  strobe broker start                  start a local Pulsar broker (jars from Maven Central)
+`);
+program.addCommand(runCommand());
+program.addCommand(validateCommand());
+program.addCommand(listCommand());
+program.addCommand(brokerCommand('broker'));
+
+program.parseAsync(process.argv).catch((err: unknown) => {
+  printError(err);
+  process.exitCode = 1;
+});
