@@ -4,6 +4,7 @@ import type { OutgoingMessage } from './message.js';
 /** One message waiting in a batch, with what to call when its receipt (or failure) arrives. */
 export interface QueuedMessage {
   readonly message: OutgoingMessage;
+  /** Mutable: the producer stamps the sequence id when the batch is sent. */
   readonly single: SingleMessageMetadata;
   readonly size: number;
   readonly resolve: (index: number, ids: ReceiptIds) => void;

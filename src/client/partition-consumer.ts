@@ -2,7 +2,7 @@ import { AlreadyClosedError, StrobeError } from '../errors.js';
 import { decodeBatch } from '../wire/batch.js';
 import { decompress } from '../wire/compression.js';
 import { AckType, AckValidationError, CommandType, CompressionType, InitialPosition, KeySharedMode, SubscriptionType } from '../wire/enums.js';
-import type { DecodedFrame } from '../wire/frame.js';
+import { maxFrameSizeFor, type DecodedFrame } from '../wire/frame.js';
 import type { KeySharedMeta, MessageIdData, MessageMetadata, Schema } from '../wire/messages.js';
 import { Backoff } from './backoff.js';
 import type { ClientContext } from './client-context.js';
@@ -284,7 +284,8 @@ export class PartitionConsumer implements ChannelHandler {
     let payload = frame.payload;
     try {
       if (md.compression !== undefined && md.compression !== CompressionType.NONE) {
-        payload = decompress(md.compression, payload, md.uncompressedSize ?? 0, { maxSize: this.ctx.maxMessageSize });
+        // Producers check the compressed size against the limit, so a batch may legitimately inflate past it.
+        payload = decompress(md.compression, payload, md.uncompressedSize ?? 0, { maxSize: maxFrameSizeFor(this.ctx.maxMessageSize) * 4 });
       }
     } catch (err) {
       this.sink.corrupt(this, frame, `decompression failed: ${(err as Error).message}`, AckValidationError.DecompressionError);
