@@ -169,7 +169,7 @@ export const workerConfigSchema = {
       fromString: toInt,
     },
   },
-  logLevel: str('Level of the JSON logs on stdout.', 'info', oneOf(LOG_LEVELS), { env: 'STROBE_LOG_LEVEL' }),
+  logLevel: str('Level of the JSON (pino) logs.', 'info', oneOf(LOG_LEVELS), { env: 'STROBE_LOG_LEVEL' }),
   functionsDir: str('Directory holding one <name>/function.yaml per function.', 'functions', nonEmptyString('functions'), {
     env: 'STROBE_FUNCTIONS_DIR',
     type: 'path',
