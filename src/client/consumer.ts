@@ -77,6 +77,7 @@ export class Consumer extends TypedEmitter<ConsumerEvents> implements MessageSin
   private ackTimer: NodeJS.Timeout | undefined;
   private tickTimer: NodeJS.Timeout | undefined;
   private closed = false;
+  private failure: Error | undefined;
 
   constructor(ctx: ClientContext, opts: ConsumerOptions, producers: ProducerFactory) {
     super();
@@ -151,6 +152,7 @@ export class Consumer extends TypedEmitter<ConsumerEvents> implements MessageSin
     if (this.closed) return Promise.reject(new AlreadyClosedError(`consumer ${this.subscription}`));
     const m = this.take();
     if (m) return Promise.resolve(m);
+    if (this.failure) return Promise.reject(this.failure);
     return new Promise((resolve, reject) => {
       const r: (typeof this.receivers)[number] = { resolve, reject };
       if (timeoutMs !== undefined) {
@@ -166,6 +168,7 @@ export class Consumer extends TypedEmitter<ConsumerEvents> implements MessageSin
 
   /** Up to `maxMessages` messages: returns when that many are queued or when `timeoutMs` has passed. */
   async batchReceive(opts: BatchReceiveOptions = {}): Promise<Message[]> {
+    if (this.failure && this.queued === 0) throw this.failure;
     if (this.closed) throw new AlreadyClosedError(`consumer ${this.subscription}`);
     const max = opts.maxMessages ?? 100;
     const maxBytes = opts.maxBytes ?? 10 * 1024 * 1024;
@@ -177,7 +180,7 @@ export class Consumer extends TypedEmitter<ConsumerEvents> implements MessageSin
           resolve();
         };
         const check = (): void => {
-          if (this.closed || this.queued >= max || this.queuedBytes >= maxBytes) done();
+          if (this.closed || this.failure || this.queued >= max || this.queuedBytes >= maxBytes) done();
         };
         const timer = setTimeout(done, opts.timeoutMs ?? 100);
         this.batchWaiters.add(check);
@@ -298,6 +301,21 @@ export class Consumer extends TypedEmitter<ConsumerEvents> implements MessageSin
       }
     }
     for (const w of [...this.batchWaiters]) w();
+  }
+
+  failed(owner: PartitionConsumer, err: Error): void {
+    // Messages already queued can still be processed; once they are gone, receive() reports the failure.
+    this.failure = new StrobeError('SUBSCRIPTION_LOST', `subscription ${this.subscription} on ${owner.topic} lost: ${err.message}`, { cause: err, retriable: false });
+    for (const r of this.receivers.splice(0)) {
+      clearTimeout(r.timer);
+      r.reject(this.failure);
+    }
+    for (const w of [...this.batchWaiters]) w();
+  }
+
+  /** Set when a partition cannot be resubscribed; the consumer is then unusable. */
+  get failedWith(): Error | undefined {
+    return this.failure;
   }
 
   discard(owner: PartitionConsumer): void {

@@ -47,6 +47,8 @@ export interface MessageSink {
    */
   corrupt(owner: PartitionConsumer, frame: DecodedFrame, reason: string, validationError: AckValidationError): void;
   activeChanged?(owner: PartitionConsumer, active: boolean): void;
+  /** The subscription cannot be restored (e.g. credentials refused): the application must be told. */
+  failed(owner: PartitionConsumer, err: Error): void;
 }
 
 type State = 'connecting' | 'ready' | 'closing' | 'closed' | 'failed';
@@ -263,6 +265,7 @@ export class PartitionConsumer implements ChannelHandler {
         if (error instanceof StrobeError && !error.retriable && !(error instanceof AlreadyClosedError)) {
           this.log.error({ err: error.message }, 'consumer cannot resubscribe, giving up');
           this.state = 'failed';
+          this.sink.failed(this, error);
           return;
         }
         this.connectionLost(error);

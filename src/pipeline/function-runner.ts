@@ -222,8 +222,10 @@ export class FunctionRunner {
         messages = await consumer.batchReceive({ maxMessages: this.config.batching.maxBatchSize, timeoutMs: Math.max(5, this.config.batching.maxWaitMs) });
       } catch (err) {
         if (this.stopPulling) return;
-        this.log.error({ err: (err as Error).message }, 'receive failed');
-        continue;
+        // The consumer gave up (e.g. credentials refused on resubscribe): this function is no longer ready.
+        this.log.error({ err: (err as Error).message, function: this.config.name }, 'input lost, function failed');
+        this.setState('FAILED');
+        return;
       }
       if (messages.length === 0) continue;
       this.observer.eventsReceived(messages.length);
