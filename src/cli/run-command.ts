@@ -1,9 +1,9 @@
 import { Command } from 'commander';
 import { DrainTimeoutError } from '../pipeline/function-runner.js';
-import { Worker } from '../pipeline/worker.js';
+import { createLogger } from '../metrics/logger.js';
 import { printError } from './errors-output.js';
 import { addWorkerOptions, loadWorkerAndFunctions, type WorkerFlags } from './functions-command.js';
-import { createLogger } from './logger.js';
+import { startWorkerProcess, type WorkerProcess } from './worker-process.js';
 
 export function runCommand(): Command {
   return addWorkerOptions(new Command('run'))
@@ -18,13 +18,15 @@ export function runCommand(): Command {
         return;
       }
       const { config, functions } = loaded;
-      const log = createLogger(config.logLevel);
-      const worker = new Worker(config, functions, { logger: log });
+      const log = createLogger({ level: config.logLevel });
+      let proc: WorkerProcess | undefined;
       let stopping: Promise<void> | undefined;
+      let signalled: string | undefined;
       const stop = (signal: string): void => {
-        if (stopping) return;
+        signalled = signal;
+        if (stopping || !proc) return;
         log.info({ signal, deadlineMs: config.drainTimeoutMs }, 'draining');
-        stopping = worker.drain().then(
+        stopping = proc.stop().then(
           () => {
             log.info({}, 'drained, exiting');
             process.exitCode = 0;
@@ -38,12 +40,13 @@ export function runCommand(): Command {
       process.once('SIGTERM', () => stop('SIGTERM'));
       process.once('SIGINT', () => stop('SIGINT'));
       try {
-        await worker.start();
+        proc = await startWorkerProcess(config, functions, log);
       } catch (err) {
         printError(err);
         process.exitCode = 3;
         return;
       }
-      log.info({ functions: functions.map((f) => f.name) }, 'worker ready');
+      log.info({ functions: functions.map((f) => f.name), metrics: proc.health?.url }, 'worker ready');
+      if (signalled) stop(signalled);
     });
 }

@@ -1,0 +1,93 @@
+import { PulsarAdmin } from '../client/admin.js';
+import type { ClientLogger } from '../client/logger.js';
+import type { FunctionConfig } from '../config/function-config.js';
+import type { WorkerConfig } from '../config/worker-config.js';
+import { startBacklogPoller, type BacklogPoller } from '../metrics/backlog-poller.js';
+import { startHealthServer, type HealthServer } from '../metrics/health-server.js';
+import { ReadinessRegistry } from '../metrics/readiness.js';
+import { StrobeMetrics } from '../metrics/strobe-metrics.js';
+import type { RunnerObserver } from '../pipeline/runner-observer.js';
+import { Worker } from '../pipeline/worker.js';
+
+/** A worker with its metrics, /healthz + /readyz server and backlog poller: what `strobe run` and the demo start. */
+export interface WorkerProcess {
+  readonly worker: Worker;
+  readonly metrics: StrobeMetrics;
+  readonly readiness: ReadinessRegistry;
+  readonly health: HealthServer | undefined;
+  stop(): Promise<void>;
+}
+
+export interface WorkerProcessOptions {
+  /** Serve /metrics, /healthz, /readyz on config.metrics. @default true */
+  readonly serveHttp?: boolean;
+  /** @default 15000 */
+  readonly backlogIntervalMs?: number;
+}
+
+export async function startWorkerProcess(
+  config: WorkerConfig,
+  functions: readonly FunctionConfig[],
+  log: ClientLogger,
+  opts: WorkerProcessOptions = {},
+): Promise<WorkerProcess> {
+  const metrics = new StrobeMetrics({ processMetrics: true });
+  const readiness = new ReadinessRegistry();
+  for (const f of functions) readiness.register(`function:${f.name}`);
+  const observerFor = (fn: FunctionConfig): RunnerObserver => {
+    const m = metrics.forFunction(fn.name);
+    // The function metrics, with state changes also driving /readyz.
+    return Object.assign(Object.create(m) as RunnerObserver, {
+      state(s: string): void {
+        m.state(s);
+        readiness.set(`function:${fn.name}`, s === 'RUNNING', s === 'RUNNING' ? undefined : `state ${s}`);
+      },
+    });
+  };
+  const health = opts.serveHttp === false ? undefined : await startHealthServer({
+    registry: metrics.registry,
+    readiness,
+    port: config.metrics.port,
+    host: config.metrics.host,
+    onError: (e) => log.warn({ err: (e as Error).message }, 'metrics rendering failed'),
+  });
+  const worker = new Worker(config, functions, { logger: log, observerFor });
+  const admin = new PulsarAdmin({ adminUrl: config.adminUrl, token: config.auth.method === 'token' && 'token' in config.auth ? config.auth.token : undefined });
+  let poller: BacklogPoller | undefined;
+  try {
+    await worker.start();
+    poller = startBacklogPoller({
+      metrics,
+      intervalMs: opts.backlogIntervalMs ?? 15_000,
+      onError: (e) => log.debug({ err: (e as Error).message }, 'backlog poll failed'),
+      read: async () => {
+        const samples = [];
+        for (const f of functions) {
+          for (const topic of f.inputs) {
+            const partitions = await admin.partitions(topic);
+            const stats = partitions > 0 ? await admin.partitionedStats(topic) : await admin.topicStats(topic);
+            samples.push({ function: f.name, topic, subscription: f.subName, backlog: stats.subscriptions[f.subName]?.msgBacklog ?? 0 });
+          }
+        }
+        return samples;
+      },
+    });
+  } catch (err) {
+    await health?.close();
+    throw err;
+  }
+  return {
+    worker,
+    metrics,
+    readiness,
+    health,
+    async stop(): Promise<void> {
+      await poller?.stop();
+      try {
+        await worker.drain();
+      } finally {
+        await health?.close();
+      }
+    },
+  };
+}
