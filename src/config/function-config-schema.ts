@@ -66,6 +66,16 @@ export const functionConfigSchema = {
     type: 'string',
     defaultDoc: 'the directory name',
   }),
+  include: leaf({
+    doc: 'YAML files in the function directory whose top-level fields join this file, e.g. the features.yaml (features, outputs) written by model training. A field may be set in one file only.',
+    default: [],
+    format: (v) => {
+      const ok = typeof v === 'string' ? v !== '' : Array.isArray(v) && v.every((x) => typeof x === 'string' && x !== '');
+      if (!ok) throw new FieldProblem('must be a file name or a list of file names', 'write e.g. [features.yaml]');
+    },
+    normalize: (v) => (typeof v === 'string' ? [v] : v),
+    type: 'list of paths',
+  }),
   tenant: leaf({ doc: 'Pulsar tenant that short topic names resolve in.', default: 'public', format: nameSegment('public'), type: 'string' }),
   namespace: leaf({ doc: 'Pulsar namespace that short topic names resolve in.', default: 'default', format: nameSegment('default'), type: 'string' }),
   inputs: leaf({

@@ -4,9 +4,8 @@
  * names, schema and model files, the key field), collecting every problem as a ConfigError that names
  * the file, the field and the fix.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
-import { parseDocument } from 'yaml';
 import type { ConfigError } from '../errors.js';
 import { checkKeyField, readAvroSchemaFile, type AvroSchemaFile } from './avro-schema-file.js';
 import { applyConvict, checkAgainstSchema, isPlainObject, issueToError, joinField, type ConfigIssue } from './config-schema.js';
@@ -21,6 +20,7 @@ import type { FeatureSpec } from '../features/feature-spec.js';
 import type { OutputSpec } from '../features/output-spec.js';
 import type { ModelSpec } from '../inference/model-spec.js';
 import { checkSchemaReferences, defaultSectionValidators } from './default-section-validators.js';
+import { readFunctionFile } from './function-file.js';
 import type { SectionValidators } from './section-validators.js';
 import { resolveTopicName, TOPIC_NAME_FIX } from './topic-names.js';
 
@@ -88,6 +88,8 @@ export interface FunctionConfigContext<F = FeatureSpec, O = OutputSpec, M = Mode
   readonly schemasDir: string;
   /** How the file is named in messages. @default path relative to the current directory */
   readonly displayFile?: string;
+  /** Top-level field → absolute path of the included file that set it (for error messages). */
+  readonly origins?: Readonly<Record<string, string>>;
   /** Validators of the features, outputs and model sections. @default defaultSectionValidators */
   readonly validators?: SectionValidators<F, O, M>;
 }
@@ -104,28 +106,18 @@ export function displayPath(file: string): string {
   return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel) ? rel : file;
 }
 
-/** Reads and compiles one function file. */
+/** Reads and compiles one function file (and the files it includes). */
 export function loadFunctionFile<F, O, M>(context: FunctionConfigContext<F, O, M>): Validation<FunctionConfig<F, O, M>> {
   const shown = context.displayFile ?? displayPath(context.file);
-  let text: string;
-  try {
-    text = readFileSync(context.file, 'utf8');
-  } catch (e) {
-    return { errors: [issueToError(shown, { field: '(file)', message: `cannot read: ${(e as Error).message}` })] };
+  const show = (file: string): string => (file === context.file ? shown : displayPath(file));
+  const read = readFunctionFile(context.file, dirname(context.file));
+  const readErrors = read.issues.map((i) => issueToError(show(i.file), i.issue));
+  if (read.value === undefined || readErrors.length > 0) {
+    // Still check what could be read, so one run reports as much as possible.
+    const more = read.value === undefined ? [] : compileFunctionConfig(read.value, { ...context, displayFile: shown, origins: read.origins }).errors;
+    return { errors: [...readErrors, ...more] };
   }
-  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
-  if (doc.errors.length > 0) {
-    return {
-      errors: doc.errors.map((e) =>
-        issueToError(shown, {
-          field: e.linePos === undefined ? '(file)' : `line ${e.linePos[0].line}`,
-          message: `not valid YAML: ${e.message.split('\n')[0] ?? e.message}`,
-          fix: 'check indentation, colons and quotes near that line',
-        }),
-      ),
-    };
-  }
-  return compileFunctionConfig(doc.toJS() as unknown, { ...context, displayFile: shown });
+  return compileFunctionConfig(read.value, { ...context, displayFile: shown, origins: read.origins });
 }
 
 interface Props {
@@ -163,11 +155,16 @@ export function compileFunctionConfig<F = FeatureSpec, O = OutputSpec, M = Model
 ): Validation<FunctionConfig<F, O, M>> {
   const shown = context.displayFile ?? displayPath(context.file);
   const dir = dirname(context.file);
+  const origins = context.origins ?? {};
+  const toError = (i: ConfigIssue): ConfigError => {
+    const origin = origins[i.field.split(/[.[]/)[0] ?? ''];
+    return issueToError(origin === undefined ? shown : displayPath(origin), i);
+  };
   const checked = checkAgainstSchema(functionConfigSchema, raw);
   const issues: ConfigIssue[] = [...checked.issues];
   const failed = new Set(issues.map((i) => i.field.split(/[.[]/)[0]));
   const rawObj = isPlainObject(raw) ? raw : {};
-  if (!isPlainObject(raw)) return { errors: issues.map((i) => issueToError(shown, i)) };
+  if (!isPlainObject(raw)) return { errors: issues.map(toError) };
 
   // Sections owned by other modules: run their validators even when other fields fail.
   const validators = (context.validators ?? defaultSectionValidators) as unknown as SectionValidators<F, O, M>;
@@ -181,7 +178,7 @@ export function compileFunctionConfig<F = FeatureSpec, O = OutputSpec, M = Model
     if (result.errors.length === 0) (sections as Record<string, unknown>)[section] = result.value;
   }
   checkModelFile(rawObj.model, dir, issues);
-  if (issues.length > 0 && checked.issues.length > 0) return { errors: issues.map((i) => issueToError(shown, i)) };
+  if (issues.length > 0 && checked.issues.length > 0) return { errors: issues.map(toError) };
 
   const p = applyConvict<Props>(functionConfigSchema, checked.value);
   const name = p.name ?? basename(dir);
@@ -230,7 +227,7 @@ export function compileFunctionConfig<F = FeatureSpec, O = OutputSpec, M = Model
   if (p.key !== null && input !== undefined) checkKeyField('key', p.key, input.type, issues);
   if (input !== undefined && out !== undefined) checkSchemaReferences(sections.features, sections.outputs, input.type, out.type, issues);
 
-  if (issues.length > 0 || input === undefined || out === undefined) return { errors: issues.map((i) => issueToError(shown, i)) };
+  if (issues.length > 0 || input === undefined || out === undefined) return { errors: issues.map(toError) };
   const config: FunctionConfig<F, O, M> = {
     name,
     file: context.file,

@@ -1,5 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadFunctionFile, type FunctionConfig } from '../../../src/config/function-config.js';
 import type { SectionValidators } from '../../../src/config/section-validators.js';
@@ -192,6 +193,29 @@ userConfig: { threshold: 0.9, nested: { a: 1 } }
     assert.ok(msgs.every((m) => m.startsWith('functions/scorer/function.yaml: ')));
     assert.ok(msgs.some((m) => m.includes('features[0].columns[0].kind')));
     assert.ok(msgs.some((m) => m.includes('model.backend')));
+  });
+
+  it('merges included files and names the file a problem is in', () => {
+    using repo = new Repo();
+    const dir = join(repo.functionsDir, 'scorer');
+    const main = BASE_YAML.replace(/^features:.*$/m, '').replace(/^outputs:.*$/m, '') + 'include: [features.yaml]\n';
+    repo.addFunction('scorer', main);
+    writeFileSync(join(dir, 'features.yaml'), 'features: [{ input: features, columns: [{ field: amount, kind: numeric }] }]\noutputs: { score: { kind: score, output: score } }\n');
+    const f = ok(repo, main);
+    assert.deepEqual(f.outputs, { fields: [{ name: 'score', spec: { kind: 'score', output: 'score', index: 0 } }] });
+
+    writeFileSync(join(dir, 'features.yaml'), 'features: [{ input: features, columns: [{ field: amout, kind: numeric }] }]\noutputs: { score: { kind: score, output: score } }\nkey: card_id\n');
+    const msgs = messages(repo, main);
+    assert.deepEqual(msgs.map((m) => m.split(': ').slice(0, 2).join(': ')), [
+      'functions/scorer/features.yaml: key',
+      'functions/scorer/features.yaml: features[0].columns[0].field',
+    ].map((m) => m.replace('functions/scorer/', join(dir, '/').replace(process.cwd() + '/', ''))));
+    assert.match(msgs[0] ?? '', /key: is also set in .*function\.yaml — keep it in one file/);
+
+    const missing = messages(repo, BASE_YAML + 'include: [nope.yaml]\n');
+    assert.deepEqual(missing.map((m) => m.split(': ').slice(1).join(': ')), [
+      'include[0]: included file nope.yaml does not exist — write the path relative to the function directory, or re-run the script that generates it',
+    ]);
   });
 
   it('cross-checks names, topics and bounds', () => {
