@@ -3,7 +3,9 @@
  * the example fraud model, by the demo, `strobe produce` and the benchmarks.
  *
  * Legitimate traffic follows a daily volume curve, per-category log-normal amounts, mostly domestic use
- * on the card's known devices. Fraud arrives in episodes:
+ * on the card's known devices — with the overlaps that make real fraud detection hard: in-app purchase
+ * bursts of tiny amounts, travel abroad (also to high-risk countries), new phones, big-ticket buys.
+ * Fraud arrives in episodes:
  *  - card_testing: a burst of 4–12 tiny online amounts seconds apart, digital goods / gift cards, new device
  *  - account_takeover: 1–3 large online purchases (electronics, jewelry), new device, mostly at night (UTC)
  *  - cross_border: a cloned card used in person abroad (pos / atm), moderate to large amounts
@@ -89,10 +91,11 @@ const CURVE_MEAN = DAILY_CURVE.reduce((a, b) => a + b, 0) / 24;
 const MERCHANTS_PER_CATEGORY = 400;
 const HOUR_MS = 3_600_000;
 
+/** A scheduled follow-up transaction of an episode: a fraud pattern or a legitimate in-app burst. */
 interface Pending {
   readonly time: number;
   readonly card: number;
-  readonly pattern: FraudPattern;
+  readonly pattern: FraudPattern | 'in_app';
   readonly device: string;
   readonly country: string;
 }
@@ -152,6 +155,7 @@ export class TransactionGenerator implements Iterable<Transaction> {
     const head = this.pending[0];
     if (head !== undefined && head.time <= this.nextLegitTime) {
       this.pending.shift();
+      if (head.pattern === 'in_app') return this.inApp(head.card, head.time, head.device, head.country);
       return this.fraud(head.card, head.time, head.pattern, head.device, head.country);
     }
     const time = this.nextLegitTime;
@@ -220,19 +224,36 @@ export class TransactionGenerator implements Iterable<Transaction> {
   private legit(card: number, time: number): Transaction {
     const channel = CHANNELS.pick(this.rng);
     const home = this.homeCountry(card);
-    const abroad = this.rng.chance(0.04);
+    if (channel === 'online' && this.rng.chance(0.02)) return this.startInApp(card, time, home);
+    const abroad = this.rng.chance(0.05);
     const category = abroad && this.rng.chance(0.4) ? (channel === 'online' ? 'travel' : this.rng.pick(['restaurants', 'travel', 'retail'])) : LEGIT_CATEGORIES[channel].pick(this.rng);
     const [median, sigma] = AMOUNTS[category] ?? [40, 0.7];
     let amount = this.rng.logNormal(median, sigma);
     if (channel === 'atm') amount = Math.max(20, Math.round(amount / 20) * 20);
-    const isNew = this.rng.chance(0.02);
+    const isNew = this.rng.chance(0.03);
     const device = isNew ? this.newDevice() : this.knownDevice(card, this.rng.chance(0.85) ? 0 : 1);
     let country = home;
     if (abroad) {
-      country = this.countryPicker.pick(this.rng);
+      // Holidays go to risky-looking places too.
+      country = this.rng.chance(0.15) ? this.rng.pick(FRAUD_COUNTRIES) : this.countryPicker.pick(this.rng);
       if (country === home) country = home === 'FR' ? 'DE' : 'FR';
     }
     return this.make(card, time, amount, category, country, device, isNew, channel, null);
+  }
+
+  /** A legitimate burst of tiny in-app purchases on a known device: looks like card testing, is not. */
+  private startInApp(card: number, time: number, home: string): Transaction {
+    const device = this.knownDevice(card, 0);
+    let t = time;
+    for (let i = 1 + this.rng.int(4); i > 0; i--) {
+      t += 5000 + this.rng.int(115_000);
+      this.schedule({ time: t, card, pattern: 'in_app', device, country: home });
+    }
+    return this.inApp(card, time, device, home);
+  }
+
+  private inApp(card: number, time: number, device: string, country: string): Transaction {
+    return this.make(card, time, this.rng.range(0.99, 9.99), 'digital_goods', country, device, false, 'online', null);
   }
 
   private startEpisode(card: number, time: number, hour: number): Transaction {
@@ -245,7 +266,7 @@ export class TransactionGenerator implements Iterable<Transaction> {
     const pattern = PATTERNS[p] ?? 'risky_merchant';
     const device = this.newDevice();
     const home = this.homeCountry(card);
-    let foreign = this.rng.pick(FRAUD_COUNTRIES);
+    let foreign = this.rng.chance(0.6) ? this.rng.pick(FRAUD_COUNTRIES) : this.countryPicker.pick(this.rng);
     if (foreign === home) foreign = 'NG';
     const country = pattern === 'cross_border' || (pattern !== 'account_takeover' && this.rng.chance(0.35)) ? foreign : home;
     const extra = pattern === 'card_testing' ? 3 + this.rng.int(9) : pattern === 'account_takeover' ? this.rng.int(3) : this.rng.int(2);
@@ -266,10 +287,15 @@ export class TransactionGenerator implements Iterable<Transaction> {
   private fraud(card: number, time: number, pattern: FraudPattern, device: string, country: string): Transaction {
     const r = this.rng;
     switch (pattern) {
-      case 'card_testing':
-        return this.make(card, time, r.range(0.5, 4.99), r.chance(0.6) ? 'digital_goods' : 'gift_cards', country, device, true, 'online', pattern);
-      case 'account_takeover':
-        return this.make(card, time, r.logNormal(1400, 0.5), r.chance(0.6) ? 'electronics' : 'jewelry', country, device, true, 'online', pattern);
+      case 'card_testing': {
+        // Some testers replay a stolen device fingerprint.
+        const isNew = !r.chance(0.1);
+        return this.make(card, time, r.range(0.5, 4.99), r.chance(0.6) ? 'digital_goods' : 'gift_cards', country, isNew ? device : this.knownDevice(card, 0), isNew, 'online', pattern);
+      }
+      case 'account_takeover': {
+        const isNew = !r.chance(0.2);
+        return this.make(card, time, r.logNormal(900, 0.7), r.pick(['electronics', 'electronics', 'jewelry', 'retail']), country, isNew ? device : this.knownDevice(card, 1), isNew, 'online', pattern);
+      }
       case 'cross_border': {
         const atm = r.chance(0.35);
         const category = atm ? 'atm_cash' : r.pick(['electronics', 'jewelry', 'retail']);
@@ -280,7 +306,7 @@ export class TransactionGenerator implements Iterable<Transaction> {
       case 'risky_merchant':
       {
         const isNew = r.chance(0.6);
-        return this.make(card, time, r.logNormal(700, 0.7), r.pick(['crypto', 'gambling', 'money_transfer']), country, isNew ? device : this.knownDevice(card, 0), isNew, 'online', pattern);
+        return this.make(card, time, r.logNormal(400, 0.8), r.pick(['crypto', 'gambling', 'money_transfer']), country, isNew ? device : this.knownDevice(card, 0), isNew, 'online', pattern);
       }
     }
   }

@@ -4,6 +4,8 @@ import * as tf from '@tensorflow/tfjs';
 import { TfjsBackend } from '../../../src/inference/tfjs-backend.js';
 import { validateModelSpec } from '../../../src/inference/model-spec.js';
 import { saveTinyLayersModel } from './tfjs-helpers.js';
+import { OnnxBackend } from '../../../src/inference/onnx-backend.js';
+import { fraudBatch, fraudDir, scoreAll } from './fraud-model-fixture.js';
 
 // A separate file (own process): the WebAssembly backend becomes TF.js's global backend here.
 describe('TfjsBackend (wasm)', () => {
@@ -26,5 +28,21 @@ describe('TfjsBackend (wasm)', () => {
     for (let i = 0; i < 20; i++) await b.run({ features: { data: x, dims: [rows, 4] } });
     assert.equal(b.numTensors(), before);
     await b.dispose();
+  });
+
+  it('scores the example fraud MLP like ONNX Runtime within 1e-5 over 10k rows', async () => {
+    const onnx = new OnnxBackend(validateModelSpec({ backend: 'onnx', path: 'model.onnx' }).value!, { model: `${fraudDir}model.onnx` });
+    const wasm = new TfjsBackend(validateModelSpec({ backend: 'tfjs', path: 'model-tfjs', tfjs: { backends: ['wasm'] } }).value!, { model: `${fraudDir}model-tfjs` });
+    await onnx.load();
+    await wasm.load();
+    assert.equal(wasm.device, 'tfjs-wasm');
+    const { x, width } = fraudBatch(10_000, 77);
+    const a = await scoreAll(onnx, x, width);
+    const b = await scoreAll(wasm, x, width, 500);
+    let maxDiff = 0;
+    for (let i = 0; i < a.length; i++) maxDiff = Math.max(maxDiff, Math.abs(a[i]! - b[i]!));
+    assert.ok(maxDiff < 1e-5, `max |onnx - tfjs-wasm| = ${maxDiff}`);
+    await onnx.dispose();
+    await wasm.dispose();
   });
 });
