@@ -8,12 +8,13 @@ import { parseArgs } from 'node:util';
 import { PulsarAdmin } from '../src/client/admin.js';
 import type { SubscriptionTypeName } from '../src/client/partition-consumer.js';
 import { projectRoot } from '../src/local-pulsar/paths.js';
+import { compileWorker } from './lib/compile-worker.js';
 import { summarizeProfile, readProfile, type ProfileSummary } from './lib/cpu-profile-summary.js';
 import { describeMachine, machineLine } from './lib/machine-info.js';
 import { fmt, markdownTable } from './lib/markdown-table.js';
 import { writeResults } from './lib/results-file.js';
 import { median, ratio } from './lib/summary-stats.js';
-import { runPhase, type Contender, type PhaseOptions, type PhaseResult } from './lib/throughput-phase.js';
+import { runPhase, STROBE_WORKER_SOURCE, strobeWorkerArgs, type Contender, type PhaseOptions, type PhaseResult } from './lib/throughput-phase.js';
 import type { WorkerJob } from './lib/worker-protocol.js';
 
 const { values: flags } = parseArgs({
@@ -28,12 +29,15 @@ const { values: flags } = parseArgs({
     'service-url': { type: 'string', default: process.env.PULSAR_SERVICE_URL ?? 'pulsar://127.0.0.1:6650' },
     'admin-url': { type: 'string', default: process.env.PULSAR_ADMIN_URL ?? 'http://127.0.0.1:8080' },
     'no-write': { type: 'boolean', default: false },
+    // compiled: the worker and src/ built with tsc and run by plain node (as Strobe ships); tsx: from source.
+    'strobe-runtime': { type: 'string', default: 'compiled' },
   },
 });
 
 const sizes = (flags.sizes ?? '100,1024').split(',').map((s) => Number(s.trim()));
 const rounds = Number(flags.rounds ?? (flags.quick ? 2 : 3));
 const settings = {
+  strobeRuntime: flags['strobe-runtime'] === 'tsx' ? 'tsx' : 'compiled (tsc → node)',
   batchMaxMessages: 1000,
   batchMaxBytes: 128 * 1024,
   batchDelayMs: 10,
@@ -80,7 +84,18 @@ async function main(): Promise<void> {
   if (!(await admin.health())) throw new Error(`no healthy broker at ${adminUrl}; start one with \`npm run broker:start\``);
   const machine = describeMachine();
   log(`machine: ${machineLine(machine)}`);
-  const phaseOpts: PhaseOptions = { admin, adminUrl, projectRoot: projectRoot(), pollIntervalMs: 50, timeoutMs: 600_000 };
+  const root = projectRoot();
+  const runtime = flags['strobe-runtime'] === 'tsx' ? 'tsx' : 'compiled';
+  const compiled = runtime === 'compiled' ? compileWorker(root, STROBE_WORKER_SOURCE) : undefined;
+  log(`strobe worker: ${compiled ?? `tsx ${STROBE_WORKER_SOURCE}`}`);
+  const phaseOpts: PhaseOptions = {
+    admin,
+    adminUrl,
+    projectRoot: root,
+    pollIntervalMs: 50,
+    timeoutMs: 600_000,
+    strobeWorker: strobeWorkerArgs(compiled),
+  };
   const results: PhaseResult[] = [];
   const profiles: { size: number; mode: string; summary: ProfileSummary; file: string }[] = [];
 
@@ -108,7 +123,7 @@ async function main(): Promise<void> {
         const file = join(dir, `client-throughput-${runId}-${size}-${mode}.cpuprofile`);
         const r = await runPhase('strobe', job(mode, topic, size, n, file), 0, phaseOpts);
         log(`profiled ${describe(r)}`);
-        const summary = summarizeProfile(readProfile(file), 15, projectRoot());
+        const summary = summarizeProfile(readProfile(file), 15, root);
         profiles.push({ size, mode, summary, file });
       }
       await admin.deleteTopic(topic, { force: true }).catch(() => undefined);
@@ -206,7 +221,7 @@ function report(
   out.push(
     `Settings: batching ${settings.batchMaxMessages} msgs / ${settings.batchMaxBytes} B / ${settings.batchDelayMs} ms, ` +
       `max pending ${settings.maxPending}, no compression, ${settings.subscriptionType} subscription from Earliest, ` +
-      `receiver queue ${settings.receiverQueueSize}, acks grouped 100 ms. Median of ${rounds} rounds (verified runs only).`,
+      `receiver queue ${settings.receiverQueueSize}, acks grouped 100 ms, Strobe run ${settings.strobeRuntime}. Median of ${rounds} rounds (verified runs only).`,
     '',
   );
   out.push(

@@ -42,7 +42,8 @@ function label(frame: CallFrame, root: string | undefined): string {
   let file = frame.url;
   if (file.startsWith('file://')) file = fileURLToPath(file);
   if (root && file.startsWith(root)) file = relative(root, file);
-  file = file.replace(/^.*node_modules\//, 'node_modules/');
+  // Bench workers compiled by compile-worker.ts live under node_modules/.cache/strobe-bench/<project path>.
+  file = file.replace(/^.*node_modules\/\.cache\/strobe-bench\//, '').replace(/^.*node_modules\//, 'node_modules/');
   return `${file}:${name}:${frame.lineNumber + 1}`;
 }
 

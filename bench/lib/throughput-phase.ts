@@ -52,9 +52,17 @@ export interface PhaseOptions {
   readonly projectRoot: string;
   readonly pollIntervalMs: number;
   readonly timeoutMs: number;
+  /** Node arguments that start the Strobe worker (the job JSON is appended): see `strobeWorkerArgs`. */
+  readonly strobeWorker: readonly string[];
 }
 
-const WORKER = join(dirname(fileURLToPath(import.meta.url)), 'strobe-client-worker.ts');
+/** The Strobe worker's source. */
+export const STROBE_WORKER_SOURCE = join(dirname(fileURLToPath(import.meta.url)), 'strobe-client-worker.ts');
+
+/** Node arguments for the worker: compiled JS (as shipped) or the TypeScript source under tsx. */
+export function strobeWorkerArgs(compiledWorker: string | undefined): string[] {
+  return compiledWorker === undefined ? ['--import', 'tsx', STROBE_WORKER_SOURCE] : [compiledWorker];
+}
 
 /** The running broker's pid (from local-pulsar's pid file), to sample its CPU over the same windows. */
 export function localBrokerPid(): number | undefined {
@@ -72,7 +80,7 @@ export async function runPhase(contender: Contender, job: WorkerJob, round: numb
   const alsoSample: (number | 'machine')[] = brokerPid === undefined ? ['machine'] : [brokerPid, 'machine'];
   let run: SampledRun;
   if (contender === 'strobe') {
-    run = await runSampled(process.execPath, ['--import', 'tsx', WORKER, JSON.stringify(job)], {
+    run = await runSampled(process.execPath, [...opts.strobeWorker, JSON.stringify(job)], {
       cwd: opts.projectRoot,
       timeoutMs: opts.timeoutMs,
       alsoSample,
