@@ -3,6 +3,8 @@ import { Command } from 'commander';
 import { brokerCommand } from '../local-pulsar/commands.js';
 import { printError } from './errors-output.js';
 import { listCommand, validateCommand } from './functions-command.js';
+import { consumeCommand } from './consume-command.js';
+import { produceCommand } from './produce-command.js';
 import { runCommand } from './run-command.js';
 
 const program = new Command('strobe')
@@ -17,6 +19,8 @@ Examples:
 program.addCommand(runCommand());
 program.addCommand(validateCommand());
 program.addCommand(listCommand());
+program.addCommand(produceCommand());
+program.addCommand(consumeCommand());
 program.addCommand(brokerCommand('broker'));
 
 program.parseAsync(process.argv).catch((err: unknown) => {

@@ -323,7 +323,7 @@ export class FunctionRunner {
       const now = Date.now();
       for (const e of events) {
         if (c.processingGuarantees === 'ATLEAST_ONCE') e.consumer.ack(e.msg);
-        this.observer.endToEnd(now - (e.msg.eventTime > 0 ? e.msg.eventTime : e.msg.publishTime));
+        this.observer.endToEnd(now - e.msg.publishTime);
       }
       this.observer.eventsScored(events.length);
     });

@@ -86,6 +86,8 @@ export class KeyBatcherError extends StrobeError {
   }
 }
 
+const SPARE_QUEUES = 1024;
+
 export class KeyBatcher<E> {
   private readonly opts: Required<Omit<KeyBatcherOptions, 'scheduler'>>;
   private readonly scheduler: Scheduler;
@@ -95,6 +97,9 @@ export class KeyBatcher<E> {
   // Sums over ready keys of their first min(length, maxEventsPerKey) events: what a batch could take now.
   private readyEvents = 0;
   private readyBytes = 0;
+  private readyKeys = 0;
+  // Idle key queues kept for reuse: with many keys, queues empty and refill constantly.
+  private readonly spare: KeyQueue<E>[] = [];
   private queuedEvents = 0;
   private queuedBytes = 0;
   private paused = false;
@@ -142,7 +147,7 @@ export class KeyBatcher<E> {
     if (this.state === 'drained') throw new AlreadyClosedError('KeyBatcher');
     let q = this.queues.get(key);
     if (q === undefined) {
-      q = new KeyQueue<E>(key);
+      q = this.spare.pop()?.reset(key) ?? new KeyQueue<E>(key);
       this.queues.set(key, q);
     }
     q.push(event, bytes, receivedAt);
@@ -174,7 +179,10 @@ export class KeyBatcher<E> {
       if (q === undefined) continue;
       q.inFlight = false;
       if (q.length > 0) this.makeReady(q);
-      else this.queues.delete(g.key);
+      else {
+        this.queues.delete(g.key);
+        if (this.spare.length < SPARE_QUEUES) this.spare.push(q);
+      }
     }
     this.schedule();
     this.checkDrained();
@@ -216,11 +224,9 @@ export class KeyBatcher<E> {
   }
 
   stats(): KeyBatcherStats {
-    let readyKeys = 0;
-    for (const q of this.queues.values()) if (q.ready) readyKeys++;
     return {
       keys: this.queues.size,
-      readyKeys,
+      readyKeys: this.readyKeys,
       queuedEvents: this.queuedEvents,
       queuedBytes: this.queuedBytes,
       inflightBatches: this.inflight.size,
@@ -233,6 +239,7 @@ export class KeyBatcher<E> {
 
   private makeReady(q: KeyQueue<E>): void {
     q.ready = true;
+    this.readyKeys++;
     const n = Math.min(q.length, this.opts.maxEventsPerKey);
     this.readyEvents += n;
     this.readyBytes += q.bytesOfFirst(n);
@@ -241,6 +248,7 @@ export class KeyBatcher<E> {
 
   private unready(q: KeyQueue<E>): void {
     q.ready = false;
+    this.readyKeys--;
     q.epoch++;
     const n = Math.min(q.length, this.opts.maxEventsPerKey);
     this.readyEvents -= n;

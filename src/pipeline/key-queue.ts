@@ -4,7 +4,7 @@
  * arrays are compacted once the consumed prefix dominates.
  */
 export class KeyQueue<E> {
-  readonly key: string;
+  key: string;
   private events: E[] = [];
   private received: number[] = [];
   /** cumBytes[i] = bytes of events[0..i], counted from the last compaction. */
@@ -19,6 +19,15 @@ export class KeyQueue<E> {
 
   constructor(key: string) {
     this.key = key;
+  }
+
+  /** Makes an idle queue (empty, not in flight) serve another key. */
+  reset(key: string): this {
+    this.key = key;
+    this.inFlight = false;
+    this.ready = false;
+    this.epoch++;
+    return this;
   }
 
   get length(): number {
@@ -52,6 +61,14 @@ export class KeyQueue<E> {
   /** Removes the first `n` events; returns them with their arrival times and total bytes. */
   take(n: number): { events: E[]; receivedAt: number[]; bytes: number } {
     const bytes = this.bytesOfFirst(n);
+    if (this.head === 0 && n === this.events.length) {
+      // Everything queued goes: hand the arrays over instead of copying and truncating them.
+      const whole = { events: this.events, receivedAt: this.received, bytes };
+      this.events = [];
+      this.received = [];
+      this.cumBytes = [];
+      return whole;
+    }
     const end = this.head + n;
     const events = this.events.slice(this.head, end);
     const receivedAt = this.received.slice(this.head, end);

@@ -13,7 +13,7 @@ export interface RunnerObserver {
   eventsScored(n: number): void;
   batchFlushed(size: number, fill: number, reason: FlushReason, queueWaitMs: number): void;
   inference(ms: number, rows: number): void;
-  /** From the input's event time (or publish time) to the output's send receipt. */
+  /** From the input's publish time to the output's send receipt (event time can be simulated or old). */
   endToEnd(ms: number): void;
   negativeAck(reason: string): void;
   deadLettered(reason: string): void;
