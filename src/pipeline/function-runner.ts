@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import { StrobeError } from '../errors.js';
 import type { PulsarClient } from '../client/client.js';
 import type { Consumer } from '../client/consumer.js';
@@ -27,6 +28,8 @@ export interface FunctionRunnerDeps {
   readonly observer?: RunnerObserver;
   /** Use this backend instead of loading `model` (tests inject failures with it). */
   readonly backend?: InferenceBackend;
+  /** Written to each output's `strobe.worker` property. @default `<hostname>-<pid>` */
+  readonly workerId?: string;
 }
 
 /** An input event on its way through the batcher. */
@@ -74,10 +77,12 @@ export class FunctionRunner {
   private _state: RunnerState = 'INITIALIZED';
   private stopPulling = false;
   private inflight = 0;
+  private readonly workerId: string;
 
   constructor(config: FunctionConfig, deps: FunctionRunnerDeps) {
     this.config = config;
     this.deps = deps;
+    this.workerId = deps.workerId ?? `${hostname()}-${process.pid}`;
     this.log = deps.logger;
     this.observer = deps.observer ?? noopObserver;
     this.codec = new AvroCodec(config.schemas.input.schema);
@@ -315,6 +320,7 @@ export class FunctionRunner {
     }
     const properties: Record<string, string> = c.forwardSourceMessageProperty ? { ...last.msg.properties } : {};
     properties['strobe.model'] = `${c.model.name}:${c.model.version}`;
+    properties['strobe.worker'] = this.workerId;
     await producer.dispatch({ value, key: last.key, eventTime, properties }, (err) => {
       if (err) {
         for (const e of events) this.fail(e.consumer, e.msg, err);
