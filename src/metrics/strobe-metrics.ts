@@ -5,6 +5,7 @@
  */
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { FLUSH_REASONS, type FlushReason } from '../pipeline/flush-reason.js';
+import type { RunnerObserver } from '../pipeline/runner-observer.js';
 
 const SIZE_BUCKETS = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096];
 const FILL_BUCKETS = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1];
@@ -90,10 +91,10 @@ export class StrobeMetrics {
 }
 
 /**
- * One function's metrics. Shaped as the runner's observer: every method is synchronous and cheap
- * (label children are resolved once).
+ * One function's metrics: the FunctionRunner's observer. Every method is synchronous and cheap (label
+ * children of the hot-path metrics are resolved once).
  */
-export class FunctionMetrics {
+export class FunctionMetrics implements RunnerObserver {
   readonly name: string;
   private readonly m: StrobeMetrics;
   private readonly received: Counter.Internal;
