@@ -7,7 +7,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { ConfigError } from '../errors.js';
+import { ConfigError, ConfigValidationError } from '../errors.js';
 import {
   applyConvict,
   checkAgainstSchema,
@@ -20,7 +20,7 @@ import {
   type SchemaGroup,
 } from './config-schema.js';
 import { boolean, integer, nonEmptyString, oneOf, url, type Check } from './field-checks.js';
-import { ConfigValidationError } from './config-validation-error.js';
+
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];

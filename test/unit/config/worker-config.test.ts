@@ -4,8 +4,7 @@ import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { compileWorkerConfig, loadWorkerConfig } from '../../../src/config/worker-config.js';
-import { ConfigValidationError } from '../../../src/config/config-validation-error.js';
-import { ConfigError } from '../../../src/errors.js';
+import { ConfigError, ConfigValidationError } from '../../../src/errors.js';
 
 function tempDir(): { dir: string; [Symbol.dispose](): void } {
   const dir = mkdtempSync(join(tmpdir(), 'strobe-worker-config-'));
