@@ -7,6 +7,7 @@
 import convict from 'convict';
 import { ConfigError } from '../errors.js';
 import { closestName, FieldProblem, showValue, type Check } from './field-checks.js';
+import { isPlainObject, setPath, type RawObject } from './raw-object.js';
 
 export interface FieldSpec {
   readonly doc: string;
@@ -52,11 +53,7 @@ export interface ConfigIssue {
   readonly fix?: string;
 }
 
-export type RawObject = Record<string, unknown>;
-
-export function isPlainObject(v: unknown): v is RawObject {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
+export { isPlainObject, type RawObject };
 
 export function joinField(path: string, key: string | number): string {
   if (typeof key === 'number') return `${path}[${key}]`;
@@ -180,7 +177,7 @@ export function applyConvict<T>(schema: SchemaGroup, value: RawObject): T {
   config.load(value);
   config.validate({ allowed: 'strict' });
   const props = config.getProperties() as RawObject;
-  for (const [path, v] of opaque) setAt(props, path, v);
+  for (const [path, v] of opaque) setPath(props, path, v);
   return props as T;
 }
 
@@ -206,17 +203,6 @@ function toConvictSchema(schema: SchemaGroup, value: RawObject, opaque: [string,
     }
   }
   return out;
-}
-
-function setAt(obj: RawObject, path: string, v: unknown): void {
-  const keys = path.split('.');
-  let cur = obj;
-  for (const key of keys.slice(0, -1)) {
-    const next = cur[key];
-    if (!isPlainObject(next)) return;
-    cur = next;
-  }
-  cur[keys[keys.length - 1] ?? ''] = v;
 }
 
 /** One ConfigError per issue, each message naming the source, the field and the fix. */

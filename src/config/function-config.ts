@@ -21,6 +21,7 @@ import type { OutputSpec } from '../features/output-spec.js';
 import type { ModelSpec } from '../inference/model-spec.js';
 import { checkSchemaReferences, defaultSectionValidators } from './default-section-validators.js';
 import { readFunctionFile } from './function-file.js';
+import { deepFreeze } from './raw-object.js';
 import type { SectionValidators } from './section-validators.js';
 import { resolveTopicName, TOPIC_NAME_FIX } from './topic-names.js';
 
@@ -286,12 +287,4 @@ function checkModelFile(model: unknown, dir: string, issues: ConfigIssue[]): voi
   if (!existsSync(path)) {
     issues.push({ field: 'model.path', message: `model file ${displayPath(resolve(path))} does not exist`, fix: 'put the model next to function.yaml, or fix the path (relative to the function directory)' });
   }
-}
-
-function deepFreeze<T>(v: T): T {
-  if (typeof v === 'object' && v !== null && !Object.isFrozen(v)) {
-    for (const child of Object.values(v)) deepFreeze(child);
-    Object.freeze(v);
-  }
-  return v;
 }

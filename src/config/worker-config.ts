@@ -12,7 +12,6 @@ import {
   applyConvict,
   checkAgainstSchema,
   forEachField,
-  isPlainObject,
   issueToError,
   type ConfigIssue,
   type FieldSpec,
@@ -20,6 +19,7 @@ import {
   type SchemaGroup,
 } from './config-schema.js';
 import { boolean, integer, nonEmptyString, oneOf, url, type Check } from './field-checks.js';
+import { deepFreeze, getPath, mergeDeep, setPath } from './raw-object.js';
 
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -373,45 +373,4 @@ function resolvePaths(value: RawObject, base: string): RawObject {
     if (typeof v === 'string' && !isAbsolute(v)) setPath(out, path, resolve(base, v));
   });
   return out;
-}
-
-function getPath(obj: RawObject, path: string): unknown {
-  let cur: unknown = obj;
-  for (const key of path.split('.')) {
-    if (!isPlainObject(cur)) return undefined;
-    cur = cur[key];
-  }
-  return cur;
-}
-
-function setPath(obj: RawObject, path: string, v: unknown): void {
-  const keys = path.split('.');
-  let cur = obj;
-  for (const key of keys.slice(0, -1)) {
-    const next = cur[key];
-    if (isPlainObject(next)) cur = next;
-    else {
-      const created: RawObject = {};
-      cur[key] = created;
-      cur = created;
-    }
-  }
-  cur[keys[keys.length - 1] ?? ''] = v;
-}
-
-function mergeDeep(a: RawObject, b: RawObject): RawObject {
-  const out: RawObject = { ...a };
-  for (const [k, v] of Object.entries(b)) {
-    const prev = out[k];
-    out[k] = isPlainObject(prev) && isPlainObject(v) ? mergeDeep(prev, v) : v;
-  }
-  return out;
-}
-
-function deepFreeze<T>(v: T): T {
-  if (typeof v === 'object' && v !== null && !Object.isFrozen(v)) {
-    for (const child of Object.values(v)) deepFreeze(child);
-    Object.freeze(v);
-  }
-  return v;
 }
