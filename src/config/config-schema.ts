@@ -119,7 +119,9 @@ function walk(schema: SchemaGroup, raw: unknown, path: string, skipRequired: boo
     }
     const problem = runCheck(node.format, v);
     if (problem !== undefined) {
-      issues.push({ field, message: `${problem.message}, got ${showValue(v)}`, ...fixOf(problem) });
+      // Secrets are never echoed back, not even when malformed.
+      const got = node.sensitive === true ? '' : `, got ${showValue(v)}`;
+      issues.push({ field, message: `${problem.message}${got}`, ...fixOf(problem) });
       continue;
     }
     out[key] = node.normalize === undefined ? v : node.normalize(v);

@@ -76,6 +76,14 @@ describe('compileWorkerConfig', () => {
     assert.match(problems(() => compileWorkerConfig({ auth: { tokenFile: missing } }))[0] ?? '', /auth\.tokenFile: file .*nope does not exist/);
   });
 
+  it('never echoes a secret in an error message', () => {
+    // YAML reads an all-digit token as a number, which fails the string check.
+    const msgs = problems(() => compileWorkerConfig({ auth: { token: 987654321 as unknown as string } }));
+    assert.equal(msgs.length, 1);
+    assert.ok(!msgs[0]?.includes('987654321'));
+    assert.match(msgs[0] ?? '', /^worker config: auth\.token: must be a non-empty string — /);
+  });
+
   it('requires tls certFile and keyFile together', () => {
     using t = tempDir();
     const cert = join(t.dir, 'c.pem');
