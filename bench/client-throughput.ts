@@ -29,6 +29,8 @@ const { values: flags } = parseArgs({
     'service-url': { type: 'string', default: process.env.PULSAR_SERVICE_URL ?? 'pulsar://127.0.0.1:6650' },
     'admin-url': { type: 'string', default: process.env.PULSAR_ADMIN_URL ?? 'http://127.0.0.1:8080' },
     'no-write': { type: 'boolean', default: false },
+    // Suffix of the result files (client-throughput-<date>-<tag>), so a special run does not replace the day's main one.
+    tag: { type: 'string' },
     // compiled: the worker and src/ built with tsc and run by plain node (as Strobe ships); tsx: from source.
     'strobe-runtime': { type: 'string', default: 'compiled' },
   },
@@ -135,7 +137,7 @@ async function main(): Promise<void> {
   const md = report(machine, loadAtEnd, rows, results, profiles);
   process.stdout.write(`${md}\n`);
   if (!flags['no-write']) {
-    const paths = writeResults('client-throughput', { runId, machine, loadAtEnd, settings, rounds, sizes, rows, results, profiles }, md);
+    const paths = writeResults('client-throughput', { runId, machine, loadAtEnd, settings, rounds, sizes, rows, results, profiles }, md, { tag: flags.tag });
     log(`wrote ${paths.json} and ${paths.md}`);
   }
   if (results.some((r) => r.problems.length > 0)) process.exitCode = 1;
@@ -290,7 +292,7 @@ function report(
         fmt(r.peakRssMiB),
         [r.problems.length === 0 ? 'ok' : r.problems.join('; '), ...r.notes].join('; '),
       ]),
-      4,
+      [true, true, true, true, false, false, false, false, false, false, false, true],
     ),
     '',
   );

@@ -39,3 +39,10 @@ describe('markdownTable', () => {
     assert.equal(fmt(undefined), '—');
   });
 });
+
+describe('markdownTable alignment list', () => {
+  it('aligns each column as listed', () => {
+    const t = markdownTable(['n', 'note'], [['1', 'ok']], [false, true]);
+    assert.equal(t, ['|   n | note |', '|----:|:-----|', '|   1 | ok   |'].join('\n'));
+  });
+});
