@@ -259,6 +259,18 @@ export class Consumer extends TypedEmitter<ConsumerEvents> implements MessageSin
     }
   }
 
+  /**
+   * Stops granting flow permits (messages already allowed still arrive). A draining application pauses,
+   * then processes what is queued, so no batch entry is left half-acked to come back whole elsewhere.
+   */
+  pause(): void {
+    for (const pc of this.owners.values()) pc.pause();
+  }
+
+  resume(): void {
+    for (const pc of this.owners.values()) pc.resume();
+  }
+
   /** Sends grouped acks now. */
   flushAcks(): void {
     for (const [owner, tracker] of this.acks) {

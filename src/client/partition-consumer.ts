@@ -76,6 +76,7 @@ export class PartitionConsumer implements ChannelHandler {
   private state: State = 'connecting';
   private conn: Connection | undefined;
   private permitsToGrant = 0;
+  private paused = false;
   private reconnectTimer: NodeJS.Timeout | undefined;
   private readonly readyWaiters: (() => void)[] = [];
   /** Incremented on each (re)subscribe; frames of an older subscription are ignored. */
@@ -106,7 +107,17 @@ export class PartitionConsumer implements ChannelHandler {
   /** The application took `n` messages of this partition from the queue: refill permits at half the queue. */
   messagesConsumed(n: number): void {
     this.permitsToGrant += n;
-    if (this.permitsToGrant >= Math.max(1, Math.floor(this.opts.receiverQueueSize / 2))) this.grantPermits();
+    if (!this.paused && this.permitsToGrant >= Math.max(1, Math.floor(this.opts.receiverQueueSize / 2))) this.grantPermits();
+  }
+
+  /** Stops granting flow permits: the broker sends at most what it was already allowed to. */
+  pause(): void {
+    this.paused = true;
+  }
+
+  resume(): void {
+    this.paused = false;
+    this.grantPermits();
   }
 
   /** Sends ACK for these ids (already grouped by the caller). Returns false when not connected (caller retries later). */

@@ -75,7 +75,8 @@ export class FunctionRunner {
   private readonly pending = new Set<Promise<unknown>>();
   private resumeWaiters: (() => void)[] = [];
   private _state: RunnerState = 'INITIALIZED';
-  private stopPulling = false;
+  /** Pull until the consumer queue stays empty, then stop. */
+  private draining = false;
   private inflight = 0;
   private readonly workerId: string;
 
@@ -193,7 +194,10 @@ export class FunctionRunner {
   }
 
   private async drainSteps(): Promise<void> {
-    this.stopPulling = true;
+    // No new permits; what the broker already sent is scored too, so no batch entry stays half-acked
+    // (a half-acked entry would come back whole to another worker: duplicates).
+    for (const c of this.consumers) c.pause();
+    this.draining = true;
     for (const w of this.resumeWaiters.splice(0)) w();
     await Promise.all(this.pullers);
     await this.batcher.drain();
@@ -216,23 +220,30 @@ export class FunctionRunner {
   // ---- intake ----
 
   private async pull(consumer: Consumer): Promise<void> {
-    while (!this.stopPulling) {
-      if (this.batcher.isPaused) {
+    let idlePolls = 0;
+    for (;;) {
+      if (this.batcher.isPaused && !this.draining) {
         // Backpressure: not taking messages stops flow permits, so the broker stops sending.
         await new Promise<void>((resolve) => this.resumeWaiters.push(resolve));
         continue;
       }
       let messages: Message[];
       try {
-        messages = await consumer.batchReceive({ maxMessages: this.config.batching.maxBatchSize, timeoutMs: Math.max(5, this.config.batching.maxWaitMs) });
+        const waitMs = this.draining ? 100 : Math.max(5, this.config.batching.maxWaitMs);
+        messages = await consumer.batchReceive({ maxMessages: this.config.batching.maxBatchSize, timeoutMs: waitMs });
       } catch (err) {
-        if (this.stopPulling) return;
+        if (this.draining) return;
         // The consumer gave up (e.g. credentials refused on resubscribe): this function is no longer ready.
         this.log.error({ err: (err as Error).message, function: this.config.name }, 'input lost, function failed');
         this.setState('FAILED');
         return;
       }
-      if (messages.length === 0) continue;
+      if (messages.length === 0) {
+        // Draining: two empty polls in a row mean nothing more was in flight to us.
+        if (this.draining && ++idlePolls >= 2) return;
+        continue;
+      }
+      idlePolls = 0;
       this.observer.eventsReceived(messages.length);
       for (const msg of messages) {
         if (msg.redeliveryCount > 0) this.observer.redelivered(1);
