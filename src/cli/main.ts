@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
 import { brokerCommand } from '../local-pulsar/commands.js';
+import { deployCommand } from './deploy-command.js';
 import { printError } from './errors-output.js';
 import { listCommand, validateCommand } from './functions-command.js';
+import { lagCommand } from './lag-command.js';
 import { consumeCommand } from './consume-command.js';
 import { produceCommand } from './produce-command.js';
 import { runCommand } from './run-command.js';
@@ -22,6 +24,8 @@ program.addCommand(listCommand());
 program.addCommand(produceCommand());
 program.addCommand(consumeCommand());
 program.addCommand(brokerCommand('broker'));
+program.addCommand(deployCommand());
+program.addCommand(lagCommand());
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   printError(err);
