@@ -51,6 +51,8 @@ export interface ConfigIssue {
   readonly field: string;
   readonly message: string;
   readonly fix?: string;
+  /** Set for a required field that is absent. */
+  readonly missing?: boolean;
 }
 
 export { isPlainObject, type RawObject };
@@ -151,6 +153,7 @@ function missing(field: string, node: FieldSpec): ConfigIssue {
   const key = field.slice(field.lastIndexOf('.') + 1);
   return {
     field,
+    missing: true,
     message: 'is required',
     fix: node.example === undefined ? `add ${key}` : `add e.g. "${key}: ${node.example}"`,
   };

@@ -162,7 +162,10 @@ export function compileFunctionConfig<F = FeatureSpec, O = OutputSpec, M = Model
     return issueToError(origin === undefined ? shown : displayPath(origin), i);
   };
   const checked = checkAgainstSchema(functionConfigSchema, raw);
-  const issues: ConfigIssue[] = [...checked.issues];
+  const included = Object.keys(origins).length > 0 || (isPlainObject(raw) && raw.include !== undefined);
+  const issues: ConfigIssue[] = checked.issues.map((i) =>
+    i.missing === true && included ? { ...i, fix: `${i.fix ?? 'add it'}, here or in an included file` } : i,
+  );
   const failed = new Set(issues.map((i) => i.field.split(/[.[]/)[0]));
   const rawObj = isPlainObject(raw) ? raw : {};
   if (!isPlainObject(raw)) return { errors: issues.map(toError) };

@@ -212,6 +212,11 @@ userConfig: { threshold: 0.9, nested: { a: 1 } }
     ].map((m) => m.replace('functions/scorer/', join(dir, '/').replace(process.cwd() + '/', ''))));
     assert.match(msgs[0] ?? '', /key: is also set in .*function\.yaml — keep it in one file/);
 
+    writeFileSync(join(dir, 'features.yaml'), 'features: [{ input: features, columns: [{ field: amount, kind: numeric }] }]\n');
+    assert.deepEqual(messages(repo, main), [
+      'functions/scorer/function.yaml: outputs: is required — add e.g. "outputs: { fraud_score: { kind: score, output: score } }", here or in an included file',
+    ]);
+
     const missing = messages(repo, BASE_YAML + 'include: [nope.yaml]\n');
     assert.deepEqual(missing.map((m) => m.split(': ').slice(1).join(': ')), [
       'include[0]: included file nope.yaml does not exist — write the path relative to the function directory, or re-run the script that generates it',
