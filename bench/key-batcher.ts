@@ -107,7 +107,7 @@ function run(s: Scenario): Result {
     events,
     nsPerEvent: elapsedNs / events,
     batches: st.batches,
-    meanFill: st.eventsBatched / (st.batches * s.maxBatchSize),
+    meanFill: st.meanFill,
     meanQueueWaitMs: waitSum / events,
     maxQueueWaitMs: waitMax,
     flushes: { ...st.flushes },

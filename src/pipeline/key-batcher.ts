@@ -77,6 +77,8 @@ export interface KeyBatcherStats {
   readonly paused: boolean;
   readonly batches: number;
   readonly eventsBatched: number;
+  /** Mean of size / maxBatchSize over all batches so far (0 before the first). */
+  readonly meanFill: number;
   readonly flushes: Readonly<Record<FlushReason, number>>;
 }
 
@@ -233,6 +235,7 @@ export class KeyBatcher<E> {
       paused: this.paused,
       batches: this.batches,
       eventsBatched: this.eventsBatched,
+      meanFill: this.batches === 0 ? 0 : this.eventsBatched / (this.batches * this.opts.maxBatchSize),
       flushes: { ...this.flushes },
     };
   }

@@ -240,6 +240,7 @@ describe('KeyBatcher', () => {
     assert.deepEqual(s.flushes, { size: 1, bytes: 0, time: 1, drain: 0 });
     assert.equal(s.batches, 2);
     assert.equal(s.eventsBatched, 3);
+    assert.equal(s.meanFill, (2 / 2 + 1 / 2) / 2);
     assert.equal(s.keys, 0, 'idle keys are forgotten');
   });
 
