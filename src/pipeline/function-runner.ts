@@ -14,6 +14,7 @@ import { prepareBackend } from '../inference/create-backend.js';
 import { AvroCodec } from '../schema/avro-codec.js';
 import { avroSchemaInfo } from '../schema/pulsar-schema.js';
 import { WriterSchemaCache } from '../schema/writer-schema-cache.js';
+import type { BatchEnricher, EnrichResult } from './batch-enricher.js';
 import { BatchScorer } from './batch-scorer.js';
 import { deadLetterProperties, failureKind, reasonOf } from './failure-policy.js';
 import { KeyBatcher, type Batch } from './key-batcher.js';
@@ -30,6 +31,8 @@ export interface FunctionRunnerDeps {
   readonly backend?: InferenceBackend;
   /** Written to each output's `strobe.worker` property. @default `<hostname>-<pid>` */
   readonly workerId?: string;
+  /** Adds feature-store and in-stream features to each batch before scoring. */
+  readonly enricher?: BatchEnricher;
 }
 
 /** An input event on its way through the batcher. */
@@ -210,6 +213,7 @@ export class FunctionRunner {
     await Promise.allSettled(this.consumers.map((c) => c.close()));
     await this.producer?.close().catch(() => undefined);
     await this.backend?.dispose().catch(() => undefined);
+    await this.deps.enricher?.close().catch(() => undefined);
   }
 
   private setState(s: RunnerState): void {
@@ -293,14 +297,23 @@ export class FunctionRunner {
       this.observer.batchFlushed(batch.size, batch.fill, batch.reason, now - (batch.groups[0]?.events[0]?.receivedAt ?? now));
       // A row: one event (mode event) or one key's window (mode key).
       const rows: InputEvent[][] = this.config.batching.mode === 'event' ? batch.groups.flatMap((g) => g.events.map((e) => [e])) : batch.groups.map((g) => [...g.events]);
-      const result = await scorer.score(rows.map((r) => r.map((e) => e.record)));
+      let records: readonly (readonly unknown[])[] = rows.map((r) => r.map((e) => e.record));
+      let enriched: EnrichResult | undefined;
+      if (this.deps.enricher) {
+        enriched = await this.deps.enricher.enrich(records, rows.map((r) => r[r.length - 1]?.key ?? ''));
+        records = enriched.rows;
+        for (const [i, err] of enriched.errors) for (const e of rows[i] ?? []) this.fail(e.consumer, e.msg, err);
+        for (const age of enriched.oldestFeatureAgeMs.values()) this.observer.featureAge?.(age);
+      }
+      const skip = enriched?.errors;
+      const result = await scorer.score(records.map((r, i) => (skip?.has(i) ? [] : r)));
       this.observer.inference(result.inferenceMs, rows.length);
-      for (const [i, err] of result.permanent) for (const e of rows[i] ?? []) this.fail(e.consumer, e.msg, err);
+      for (const [i, err] of result.permanent) if (!skip?.has(i)) for (const e of rows[i] ?? []) this.fail(e.consumer, e.msg, err);
       for (const [i, err] of result.transient) for (const e of rows[i] ?? []) this.fail(e.consumer, e.msg, err);
       for (let i = 0; i < rows.length; i++) {
         const out = result.outputs.get(i);
         const events = rows[i];
-        if (out && events) await this.publish(events, out);
+        if (out && events) await this.publish(events, out, enriched?.marks.get(i), enriched?.oldestFeatureAgeMs.get(i));
       }
     } finally {
       this.inflight--;
@@ -308,7 +321,12 @@ export class FunctionRunner {
     }
   }
 
-  private async publish(events: readonly InputEvent[], out: Record<string, unknown>): Promise<void> {
+  private async publish(
+    events: readonly InputEvent[],
+    out: Record<string, unknown>,
+    marks?: Readonly<Record<string, string>>,
+    featureAgeMs?: number,
+  ): Promise<void> {
     const producer = this.producer;
     const last = events[events.length - 1];
     if (!producer || !last) return;
@@ -322,6 +340,7 @@ export class FunctionRunner {
       scoring_latency_ms: performance.now() - last.receivedAt,
     };
     for (const f of RUNTIME_FIELDS) if (this.outFields.has(f) && out[f] === undefined) out[f] = runtime[f];
+    if (featureAgeMs !== undefined && this.outFields.has('feature_age_ms') && out.feature_age_ms === undefined) out.feature_age_ms = featureAgeMs;
     let value: Buffer;
     try {
       value = this.outCodec.encode(out);
@@ -332,6 +351,8 @@ export class FunctionRunner {
     const properties: Record<string, string> = c.forwardSourceMessageProperty ? { ...last.msg.properties } : {};
     properties['strobe.model'] = `${c.model.name}:${c.model.version}`;
     properties['strobe.worker'] = this.workerId;
+    if (marks) Object.assign(properties, marks);
+    if (featureAgeMs !== undefined) properties['strobe.feature_age_ms'] = String(Math.round(featureAgeMs));
     await producer.dispatch({ value, key: last.key, eventTime, properties }, (err) => {
       if (err) {
         for (const e of events) this.fail(e.consumer, e.msg, err);

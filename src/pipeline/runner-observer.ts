@@ -15,6 +15,8 @@ export interface RunnerObserver {
   inference(ms: number, rows: number): void;
   /** From the input's publish time to the output's send receipt (event time can be simulated or old). */
   endToEnd(ms: number): void;
+  /** Age of the oldest feature value a scored row used. */
+  featureAge?(ms: number): void;
   negativeAck(reason: string): void;
   deadLettered(reason: string): void;
   inflightBatches(n: number): void;
