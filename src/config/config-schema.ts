@@ -173,14 +173,17 @@ export function runCheck(check: Check, value: unknown): FieldProblem | undefined
 /**
  * Fills defaults with convict and validates strictly (unknown fields are errors). `value` should have
  * passed `checkAgainstSchema`; convict is the second line of defence and the source of defaults.
+ * With `validate: false` it only fills defaults around the valid part of a partly invalid input, so the
+ * rules across fields can still be checked and reported in the same run.
  */
-export function applyConvict<T>(schema: SchemaGroup, value: RawObject): T {
+export function applyConvict<T>(schema: SchemaGroup, value: RawObject, options: { validate?: boolean } = {}): T {
   const opaque: [string, unknown][] = [];
   const convictSchema = toConvictSchema(schema, value, opaque);
   // Environment and argv are passed in explicitly: convict would otherwise read the process's own.
   const config = convict<T>(convictSchema as unknown as convict.Schema<T>, { env: {}, args: [] });
   config.load(value);
-  config.validate({ allowed: 'strict' });
+  // Without validation (input known to be partial), absent required fields come back as null.
+  if (options.validate !== false) config.validate({ allowed: 'strict' });
   const props = config.getProperties() as RawObject;
   for (const [path, v] of opaque) setPath(props, path, v);
   return props as T;

@@ -125,8 +125,9 @@ interface Props {
   name: string | null;
   tenant: string;
   namespace: string;
-  inputs: string[];
-  output: string;
+  // Null only when absent and validation was skipped because of other problems.
+  inputs: string[] | null;
+  output: string | null;
   subName: string | null;
   subscriptionType: SubscriptionType | null;
   retainOrdering: boolean;
@@ -139,7 +140,7 @@ interface Props {
   receiverQueueSize: number;
   timeoutMs: number;
   forwardSourceMessageProperty: boolean;
-  schemas: { input: string; output: string };
+  schemas: { input: string | null; output: string | null };
   key: string | null;
   batching: Omit<BatchingConfig, 'maxEventsPerKey'> & { maxEventsPerKey: number | null };
   model: unknown;
@@ -182,9 +183,10 @@ export function compileFunctionConfig<F = FeatureSpec, O = OutputSpec, M = Model
     if (result.errors.length === 0) (sections as Record<string, unknown>)[section] = result.value;
   }
   checkModelFile(rawObj.model, dir, issues);
-  if (issues.length > 0 && checked.issues.length > 0) return { errors: issues.map(toError) };
 
-  const p = applyConvict<Props>(functionConfigSchema, checked.value);
+  // Rules across fields run on the valid part even when some fields failed, skipping what those touch.
+  const p = applyConvict<Props>(functionConfigSchema, checked.value, { validate: checked.issues.length === 0 });
+  const ok = (field: string): boolean => !failed.has(field);
   const name = p.name ?? basename(dir);
   if (p.name !== null && p.name !== basename(dir)) {
     issues.push({ field: 'name', message: `"${p.name}" differs from the directory name "${basename(dir)}"`, fix: `rename the directory or write name: ${basename(dir)}` });
@@ -197,11 +199,11 @@ export function compileFunctionConfig<F = FeatureSpec, O = OutputSpec, M = Model
     issues.push({ field, message: `"${n}" is not a valid topic name: ${r.problem}`, fix: TOPIC_NAME_FIX });
     return n;
   };
-  const inputs = p.inputs.map((n, i) => topic(joinField('inputs', i), n));
+  const inputs = (p.inputs ?? []).map((n, i) => topic(joinField('inputs', i), n));
   inputs.forEach((t, i) => {
     if (inputs.indexOf(t) !== i) issues.push({ field: joinField('inputs', i), message: `"${t}" is listed twice`, fix: 'list each input topic once' });
   });
-  const output = topic('output', p.output);
+  const output = p.output === null ? '' : topic('output', p.output);
   if (inputs.includes(output)) {
     issues.push({ field: 'output', message: `"${output}" is also an input, so outputs would be scored again`, fix: 'publish to a different topic' });
   }
@@ -214,7 +216,7 @@ export function compileFunctionConfig<F = FeatureSpec, O = OutputSpec, M = Model
 
   const subscriptionType = orderingRules(p, issues);
   const b = p.batching;
-  if (b.maxQueuedEvents < b.maxBatchSize) {
+  if (ok('batching') && b.maxQueuedEvents < b.maxBatchSize) {
     issues.push({
       field: 'batching.maxQueuedEvents',
       message: `${b.maxQueuedEvents} is smaller than batching.maxBatchSize (${b.maxBatchSize}), so a full batch could never queue`,
@@ -222,12 +224,16 @@ export function compileFunctionConfig<F = FeatureSpec, O = OutputSpec, M = Model
     });
   }
   const nb = p.negativeAckBackoff;
-  if (nb.minDelayMs > nb.maxDelayMs) {
+  if (ok('negativeAckBackoff') && nb.minDelayMs > nb.maxDelayMs) {
     issues.push({ field: 'negativeAckBackoff.minDelayMs', message: `${nb.minDelayMs} exceeds maxDelayMs (${nb.maxDelayMs})`, fix: 'make minDelayMs <= maxDelayMs' });
   }
 
-  const input = readAvroSchemaFile('schemas.input', p.schemas.input, dir, context.schemasDir, issues);
-  const out = readAvroSchemaFile('schemas.output', p.schemas.output, dir, context.schemasDir, issues);
+  const schemaFile = (field: 'input' | 'output') => {
+    const n = p.schemas[field];
+    return n === null ? undefined : readAvroSchemaFile(`schemas.${field}`, n, dir, context.schemasDir, issues);
+  };
+  const input = schemaFile('input');
+  const out = schemaFile('output');
   if (p.key !== null && input !== undefined) checkKeyField('key', p.key, input.type, issues);
   if (input !== undefined && out !== undefined) checkSchemaReferences(sections.features, sections.outputs, input.type, out.type, issues);
 

@@ -223,6 +223,13 @@ userConfig: { threshold: 0.9, nested: { a: 1 } }
     ]);
   });
 
+  it('reports all four acceptance errors of one file in one run', () => {
+    using repo = new Repo();
+    const yaml = BASE_YAML.replace('[transactions]', '[transactions, "bad topic"]') + 'retainOrdering: true\nretainKeyOrdering: true\nbatchin: {}\n';
+    const fields = messages(repo, yaml, { model: false }).map((m) => m.split(': ')[1]);
+    assert.deepEqual(fields, ['batchin', 'model.path', 'inputs[1]', 'retainKeyOrdering']);
+  });
+
   it('cross-checks names, topics and bounds', () => {
     using repo = new Repo();
     const msgs = messages(
