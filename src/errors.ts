@@ -165,3 +165,41 @@ export class ConfigValidationError extends ConfigError {
     this.issues = issues;
   }
 }
+
+/** The online feature store (Redis) did not answer: connection refused or lost, or a time-out. Retriable. */
+export class FeatureStoreUnavailableError extends StrobeError {
+  constructor(message: string, options: StrobeErrorOptions = {}) {
+    super('FEATURE_STORE_UNAVAILABLE', message, { retriable: true, ...options });
+  }
+}
+
+/**
+ * A looked-up feature older than its `maxAgeMs` whose policy is `retry` (retriable: nack, try later) or
+ * `deadLetter` (permanent).
+ */
+export class StaleFeatureError extends StrobeError {
+  /** The record field the feature fills (its `as` name). */
+  readonly feature: string;
+  readonly ageMs: number;
+  constructor(feature: string, ageMs: number, maxAgeMs: number, retriable: boolean, options: StrobeErrorOptions = {}) {
+    super('FEATURE_STALE', `feature ${feature} is ${Math.round(ageMs)} ms old, older than maxAgeMs ${maxAgeMs}`, { ...options, retriable });
+    this.feature = feature;
+    this.ageMs = ageMs;
+  }
+}
+
+/** A looked-up feature absent from the store whose policy is `retry` (retriable) or `deadLetter` (permanent). */
+export class MissingFeatureError extends StrobeError {
+  readonly feature: string;
+  constructor(feature: string, entity: string, retriable: boolean, options: StrobeErrorOptions = {}) {
+    super('FEATURE_MISSING', `feature ${feature} is missing for ${entity}`, { ...options, retriable });
+    this.feature = feature;
+  }
+}
+
+/** In-stream feature state of a key was changed by another writer meanwhile (the key moved). Retriable. */
+export class StreamStateConflictError extends StrobeError {
+  constructor(key: string, options: StrobeErrorOptions = {}) {
+    super('STREAM_STATE_CONFLICT', `in-stream feature state of ${key} changed concurrently; retrying from the stored state`, { retriable: true, ...options });
+  }
+}
