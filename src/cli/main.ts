@@ -6,6 +6,7 @@ import { printError } from './errors-output.js';
 import { listCommand, validateCommand } from './functions-command.js';
 import { lagCommand } from './lag-command.js';
 import { consumeCommand } from './consume-command.js';
+import { demoCommand } from './demo-command.js';
 import { produceCommand } from './produce-command.js';
 import { runCommand } from './run-command.js';
 
@@ -18,6 +19,7 @@ Examples:
   strobe run fraud-scorer              run one function against the broker at --service-url
   strobe broker start                  start a local Pulsar broker (jars from Maven Central)
 `);
+program.addCommand(demoCommand());
 program.addCommand(runCommand());
 program.addCommand(validateCommand());
 program.addCommand(listCommand());

@@ -47,6 +47,12 @@ export interface BatchReceiveOptions {
   readonly maxBytes?: number;
   /** Return what has arrived after this long (possibly nothing). @default 100 */
   readonly timeoutMs?: number;
+  /**
+   * true: wait until maxMessages (or maxBytes) are queued or the time-out passes (the Java client's policy).
+   * false: return as soon as at least one message is queued — lowest latency for a consumer that batches
+   * on its own. @default true
+   */
+  readonly waitForFull?: boolean;
 }
 
 interface ConsumerEvents {
@@ -172,7 +178,8 @@ export class Consumer extends TypedEmitter<ConsumerEvents> implements MessageSin
     if (this.closed) throw new AlreadyClosedError(`consumer ${this.subscription}`);
     const max = opts.maxMessages ?? 100;
     const maxBytes = opts.maxBytes ?? 10 * 1024 * 1024;
-    if (this.queued < max && this.queuedBytes < maxBytes) {
+    const enough = opts.waitForFull === false ? 1 : max;
+    if (this.queued < enough && this.queuedBytes < maxBytes) {
       await new Promise<void>((resolve) => {
         const done = (): void => {
           clearTimeout(timer);
@@ -180,7 +187,7 @@ export class Consumer extends TypedEmitter<ConsumerEvents> implements MessageSin
           resolve();
         };
         const check = (): void => {
-          if (this.closed || this.failure || this.queued >= max || this.queuedBytes >= maxBytes) done();
+          if (this.closed || this.failure || this.queued >= enough || this.queuedBytes >= maxBytes) done();
         };
         const timer = setTimeout(done, opts.timeoutMs ?? 100);
         this.batchWaiters.add(check);

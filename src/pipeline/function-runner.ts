@@ -234,7 +234,8 @@ export class FunctionRunner {
       let messages: Message[];
       try {
         const waitMs = this.draining ? 100 : Math.max(5, this.config.batching.maxWaitMs);
-        messages = await consumer.batchReceive({ maxMessages: this.config.batching.maxBatchSize, timeoutMs: waitMs });
+        // The KeyBatcher does the batching: take what has arrived without waiting for a full batch.
+        messages = await consumer.batchReceive({ maxMessages: this.config.batching.maxBatchSize, timeoutMs: waitMs, waitForFull: false });
       } catch (err) {
         if (this.draining) return;
         // The consumer gave up (e.g. credentials refused on resubscribe): this function is no longer ready.
