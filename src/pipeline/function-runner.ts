@@ -16,6 +16,7 @@ import { avroSchemaInfo } from '../schema/pulsar-schema.js';
 import { WriterSchemaCache } from '../schema/writer-schema-cache.js';
 import type { BatchEnricher, EnrichResult } from './batch-enricher.js';
 import { BatchScorer } from './batch-scorer.js';
+import { KeyHistory } from './key-history.js';
 import { deadLetterProperties, failureKind, reasonOf } from './failure-policy.js';
 import { KeyBatcher, type Batch } from './key-batcher.js';
 import { noopObserver, type RunnerObserver } from './runner-observer.js';
@@ -82,11 +83,15 @@ export class FunctionRunner {
   private draining = false;
   private inflight = 0;
   private readonly workerId: string;
+  /** mode key: each key's recent records, so a row is the key's last N events, not only the new ones. */
+  private readonly history: KeyHistory | undefined;
 
   constructor(config: FunctionConfig, deps: FunctionRunnerDeps) {
     this.config = config;
     this.deps = deps;
     this.workerId = deps.workerId ?? `${hostname()}-${process.pid}`;
+    const seqLen = Math.max(0, ...config.features.inputs.map((i) => i.sequence?.length ?? 0));
+    this.history = config.batching.mode === 'key' && seqLen > 0 ? new KeyHistory(seqLen) : undefined;
     this.log = deps.logger;
     this.observer = deps.observer ?? noopObserver;
     this.codec = new AvroCodec(config.schemas.input.schema);
@@ -298,7 +303,10 @@ export class FunctionRunner {
       this.observer.batchFlushed(batch.size, batch.fill, batch.reason, now - (batch.groups[0]?.events[0]?.receivedAt ?? now));
       // A row: one event (mode event) or one key's window (mode key).
       const rows: InputEvent[][] = this.config.batching.mode === 'event' ? batch.groups.flatMap((g) => g.events.map((e) => [e])) : batch.groups.map((g) => [...g.events]);
-      let records: readonly (readonly unknown[])[] = rows.map((r) => r.map((e) => e.record));
+      const history = this.history;
+      let records: readonly (readonly unknown[])[] = rows.map((r) =>
+        history ? history.window(r[0]?.key ?? '', r.map((e) => e.record)) : r.map((e) => e.record),
+      );
       let enriched: EnrichResult | undefined;
       if (this.deps.enricher) {
         enriched = await this.deps.enricher.enrich(records, rows.map((r) => r[r.length - 1]?.key ?? ''));
@@ -311,6 +319,8 @@ export class FunctionRunner {
       this.observer.inference(result.inferenceMs, rows.length);
       for (const [i, err] of result.permanent) if (!skip?.has(i)) for (const e of rows[i] ?? []) this.fail(e.consumer, e.msg, err);
       for (const [i, err] of result.transient) for (const e of rows[i] ?? []) this.fail(e.consumer, e.msg, err);
+      // Only scored windows become history (a failed row comes back and is added then).
+      if (history) for (const i of result.outputs.keys()) history.record(rows[i]?.[0]?.key ?? '', records[i] ?? []);
       for (let i = 0; i < rows.length; i++) {
         const out = result.outputs.get(i);
         const events = rows[i];
