@@ -33,8 +33,9 @@ export function k8sName(name: string, max = 63): string {
     .toLowerCase()
     .replace(/[^a-z0-9-]+/g, '-')
     .replace(/-{2,}/g, '-')
+    .replace(/^-+/, '')
     .slice(0, max)
-    .replace(/^-+|-+$/g, '');
+    .replace(/-+$/, '');
   if (cleaned === '') throw new RangeError(`"${name}" has no characters usable in a Kubernetes name`);
   return cleaned;
 }
