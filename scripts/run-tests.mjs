@@ -44,6 +44,14 @@ const needsBroker = files.some((f) => !f.startsWith(join('test', 'unit')));
 const env = { ...process.env };
 let startedBroker = false;
 const tsx = ['--import', 'tsx'];
+if (needsBroker) {
+  // The official Python client and Java tools are interop peers: install them if missing (idempotent, quick when done).
+  const p = spawnSync(process.execPath, [...tsx, 'src/local-pulsar/cli.ts', 'peers'], { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
+  if (p.status !== 0) {
+    console.error('run-tests: could not install the test peers (Python venv, Java tools); see above');
+    process.exit(1);
+  }
+}
 if (needsBroker && !env.PULSAR_SERVICE_URL) {
   const r = spawnSync(process.execPath, [...tsx, 'src/local-pulsar/cli.ts', 'start', '--json'], {
     cwd: root,
