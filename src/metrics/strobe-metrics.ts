@@ -62,7 +62,7 @@ export class StrobeMetrics {
     this.queueWait = histogram('strobe_queue_wait_seconds', 'Time from receipt to leaving the key batcher (oldest event of a batch).', fn, LATENCY_BUCKETS);
     this.inferenceDuration = histogram('strobe_inference_duration_seconds', 'Duration of one model call.', fn, LATENCY_BUCKETS);
     this.inferenceRows = counter('strobe_inference_rows_total', 'Rows sent to the model.', fn);
-    this.endToEndLatency = histogram('strobe_end_to_end_latency_seconds', 'From the input event time to the output send receipt.', fn, LATENCY_BUCKETS);
+    this.endToEndLatency = histogram('strobe_end_to_end_latency_seconds', 'From the input publish time to the output send receipt.', fn, LATENCY_BUCKETS);
     this.featureAge = histogram('strobe_feature_age_seconds', 'Age of enriched features when used (staleness).', fn, AGE_BUCKETS);
     this.nacks = counter('strobe_nacks_total', 'Inputs negatively acknowledged for redelivery, by reason.', ['function', 'reason']);
     this.deadLetters = counter('strobe_dead_letters_total', 'Inputs sent to the dead-letter topic, by reason (error class).', ['function', 'reason']);
