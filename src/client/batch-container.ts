@@ -1,5 +1,6 @@
 import type { SingleMessageMetadata } from '../wire/messages.js';
 import type { OutgoingMessage } from './message.js';
+import type { MessageId } from './message-id.js';
 
 /** One message waiting in a batch, with what to call when its receipt (or failure) arrives. */
 export interface QueuedMessage {
@@ -7,16 +8,8 @@ export interface QueuedMessage {
   /** Mutable: the producer stamps the sequence id when the batch is sent. */
   readonly single: SingleMessageMetadata;
   readonly size: number;
-  readonly resolve: (index: number, ids: ReceiptIds) => void;
-  readonly reject: (err: Error) => void;
-}
-
-/** Ids a receipt assigns; the message at `index` of its batch gets batchIndex `index`. */
-export interface ReceiptIds {
-  readonly ledgerId: number;
-  readonly entryId: number;
-  readonly partition: number;
-  readonly batchSize: number;
+  /** The sender's callback: (undefined, id) when stored, (error) when it failed. */
+  readonly onReceipt: (err: Error | undefined, id: MessageId | undefined) => void;
 }
 
 export interface BatchLimits {

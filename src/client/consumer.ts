@@ -220,7 +220,7 @@ export class Consumer extends TypedEmitter<ConsumerEvents> implements MessageSin
   /** Acknowledges one message (its entry is acked once all its messages are). */
   ack(message: Message): void {
     const owner = this.ownerOf(message);
-    this.unacked.delete(formatMessageId(message.id));
+    if (this.unacked.size > 0) this.unacked.delete(formatMessageId(message.id));
     const tracker = this.acks.get(owner);
     if (tracker?.ack(message.id) && (this.opts.ackGroupingTimeMs ?? 100) === 0) this.flushAcks();
   }

@@ -5,7 +5,7 @@ import { CommandType, CompressionType, serverErrorName } from '../wire/enums.js'
 import { encodePayloadCommand, type DecodedFrame } from '../wire/frame.js';
 import type { MessageMetadata, Schema, SingleMessageMetadata } from '../wire/messages.js';
 import { Backoff } from './backoff.js';
-import { BatchContainer, type QueuedMessage, type ReceiptIds } from './batch-container.js';
+import { BatchContainer, type QueuedMessage } from './batch-container.js';
 import type { ClientContext } from './client-context.js';
 import type { ChannelHandler, Connection } from './connection.js';
 import { childLogger, type ClientLogger } from './logger.js';
@@ -41,6 +41,8 @@ export interface ProducerOptions {
   /** Producer metadata shown in topic stats. */
   readonly properties?: Readonly<Record<string, string>>;
 }
+
+const RESOLVED: Promise<void> = Promise.resolve();
 
 interface OpSend {
   readonly sequenceId: number;
@@ -130,17 +132,29 @@ export class PartitionProducer extends TypedEmitter<ProducerEvents> implements C
    * Queues one message, resolving once it is accepted (there was room in the pending queue); `onReceipt`
    * is called when the broker confirms it or it fails. The way to pipeline many sends with backpressure.
    */
-  async dispatch(message: OutgoingMessage, onReceipt: (err: Error | undefined, id: MessageId | undefined) => void): Promise<void> {
-    this.assertOpen();
+  dispatch(message: OutgoingMessage, onReceipt: (err: Error | undefined, id: MessageId | undefined) => void): Promise<void> {
+    if (this.state === 'closed' || this.state === 'closing' || this.state === 'failed') {
+      return Promise.reject(new AlreadyClosedError(`producer on ${this.topic}`));
+    }
     const size = message.value.byteLength;
     if (size > this.ctx.maxMessageSize) {
-      throw new StrobeError('MESSAGE_TOO_BIG', `a ${size}-byte message exceeds the broker's max message size ${this.ctx.maxMessageSize}`);
+      return Promise.reject(new StrobeError('MESSAGE_TOO_BIG', `a ${size}-byte message exceeds the broker's max message size ${this.ctx.maxMessageSize}`));
     }
-    await this.permits.acquire();
-    if (this.state === 'closed' || this.state === 'closing' || this.state === 'failed') {
-      this.permits.release(1);
-      throw new AlreadyClosedError(`producer on ${this.topic}`);
+    // Hot path: a free permit means no promise and no closure beyond the caller's callback.
+    if (this.permits.tryAcquire()) {
+      this.enqueue(message, size, onReceipt);
+      return RESOLVED;
     }
+    return this.permits.acquire().then(() => {
+      if (this.state === 'closed' || this.state === 'closing' || this.state === 'failed') {
+        this.permits.release(1);
+        throw new AlreadyClosedError(`producer on ${this.topic}`);
+      }
+      this.enqueue(message, size, onReceipt);
+    });
+  }
+
+  private enqueue(message: OutgoingMessage, size: number, onReceipt: (err: Error | undefined, id: MessageId | undefined) => void): void {
     const single: SingleMessageMetadata = {
       payloadSize: size,
       partitionKey: message.key,
@@ -148,13 +162,7 @@ export class PartitionProducer extends TypedEmitter<ProducerEvents> implements C
       eventTime: message.eventTime,
       properties: message.properties ? Object.entries(message.properties).map(([key, value]) => ({ key, value })) : undefined,
     };
-    const q: QueuedMessage = {
-      message,
-      single,
-      size,
-      resolve: (index, ids) => onReceipt(undefined, messageId(ids.ledgerId, ids.entryId, ids.partition, ids.batchSize > 0 ? index : -1, ids.batchSize)),
-      reject: (err) => onReceipt(err, undefined),
-    };
+    const q: QueuedMessage = { message, single, size, onReceipt };
     const delayed = message.deliverAt !== undefined || message.deliverAfterMs !== undefined;
     if (!this.batches || delayed) {
       this.sendOp([q], false);
@@ -208,12 +216,7 @@ export class PartitionProducer extends TypedEmitter<ProducerEvents> implements C
     const cmd = frame.command;
     if (cmd.type === CommandType.SEND_RECEIPT && cmd.sendReceipt) {
       const r = cmd.sendReceipt;
-      this.onReceipt(r.sequenceId, {
-        ledgerId: r.messageId?.ledgerId ?? -1,
-        entryId: r.messageId?.entryId ?? -1,
-        partition: this.partition,
-        batchSize: 0,
-      });
+      this.onReceipt(r.sequenceId, { ledgerId: r.messageId?.ledgerId ?? -1, entryId: r.messageId?.entryId ?? -1 });
     } else if (cmd.type === CommandType.SEND_ERROR && cmd.sendError) {
       const name = serverErrorName(cmd.sendError.error);
       const err = new ServerError(name, `send to ${this.topic} failed: ${name}: ${cmd.sendError.message}`);
@@ -385,7 +388,7 @@ export class PartitionProducer extends TypedEmitter<ProducerEvents> implements C
     if (this.state === 'ready' && this.conn && !this.conn.closed) this.conn.sendRaw(frame);
   }
 
-  private onReceipt(sequenceId: number, ids: ReceiptIds): void {
+  private onReceipt(sequenceId: number, ids: { ledgerId: number; entryId: number }): void {
     const head = this.pending[0];
     if (!head) return;
     if (sequenceId < head.sequenceId) return; // a duplicate receipt of a resent op, already confirmed
@@ -396,8 +399,11 @@ export class PartitionProducer extends TypedEmitter<ProducerEvents> implements C
       return;
     }
     this.pending.shift();
-    const withSize = { ...ids, batchSize: head.batched ? head.messages.length : 0 };
-    head.messages.forEach((q, i) => q.resolve(i, withSize));
+    const batchSize = head.batched ? head.messages.length : 0;
+    const msgs = head.messages;
+    for (let i = 0; i < msgs.length; i++) {
+      (msgs[i] as QueuedMessage).onReceipt(undefined, messageId(ids.ledgerId, ids.entryId, this.partition, batchSize > 0 ? i : -1, batchSize));
+    }
     this.permits.release(head.messages.length);
     this.resolveFlushWaiters();
   }
@@ -422,7 +428,7 @@ export class PartitionProducer extends TypedEmitter<ProducerEvents> implements C
     const ops = this.pending.splice(0);
     const open = this.batches?.drain() ?? [];
     const failed = [...ops.flatMap((op) => op.messages), ...open.flat()];
-    for (const q of failed) q.reject(err);
+    for (const q of failed) q.onReceipt(err, undefined);
     this.permits.release(failed.length);
     const waiters = this.flushWaiters.splice(0);
     for (const w of waiters) w.reject(err);

@@ -16,6 +16,15 @@ export class Semaphore {
     return this.waiters.length;
   }
 
+  /** Takes a permit if one is free now (no promise: the producer's hot path). */
+  tryAcquire(): boolean {
+    if (this.available > 0 && this.waiters.length === 0) {
+      this.available--;
+      return true;
+    }
+    return false;
+  }
+
   acquire(): Promise<void> {
     if (this.available > 0 && this.waiters.length === 0) {
       this.available--;
