@@ -27,11 +27,15 @@ function isOutputSpec(v: unknown): v is OutputSpec {
   return typeof v === 'object' && v !== null && Array.isArray((v as { fields?: unknown }).fields);
 }
 
-/** Field references of validated features/outputs against the input and output Avro schemas. */
-export function checkSchemaReferences(features: unknown, outputs: unknown, input: avro.Type, output: avro.Type, issues: ConfigIssue[]): void {
+/**
+ * Field references of validated features/outputs against the input and output Avro schemas. `provided`
+ * names record fields added before features are read (featureSources, streamFeatures).
+ */
+export function checkSchemaReferences(features: unknown, outputs: unknown, input: avro.Type, output: avro.Type, issues: ConfigIssue[], provided: ReadonlySet<string> = new Set()): void {
   if (isFeatureSpec(features)) {
     features.inputs.forEach((inp, i) => {
       inp.columns.forEach((c, j) => {
+        if (provided.has(c.field)) return;
         const found = findField(input, c.field);
         if ('problem' in found) issues.push({ field: `features[${i}].columns[${j}].field`, message: found.problem, fix: found.fix });
       });
@@ -41,7 +45,7 @@ export function checkSchemaReferences(features: unknown, outputs: unknown, input
     for (const { name, spec } of outputs.fields) {
       const target = findField(output, name);
       if ('problem' in target) issues.push({ field: `outputs.${name}`, message: `${target.problem} (the output schema)`, fix: `add the field to the output schema or remove it here; ${target.fix}` });
-      if (spec.kind === 'field') {
+      if (spec.kind === 'field' && !provided.has(spec.from)) {
         const source = findField(input, spec.from);
         if ('problem' in source) issues.push({ field: `outputs.${name}.from`, message: source.problem, fix: source.fix });
       }

@@ -5,6 +5,7 @@
  * the file, the field and the fix.
  */
 import { existsSync } from 'node:fs';
+import type avro from 'avsc';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import type { ConfigError } from '../errors.js';
 import { checkKeyField, readAvroSchemaFile, type AvroSchemaFile } from './avro-schema-file.js';
@@ -17,9 +18,12 @@ import {
   type SubscriptionType,
 } from './function-config-schema.js';
 import type { FeatureSpec } from '../features/feature-spec.js';
+import { enrichedFields, fieldsRead, type EnrichmentSpec } from '../features/store/enrichment-spec.js';
+import { validateFeatureSources, validateStreamFeatures } from '../features/store/validate-enrichment-spec.js';
 import type { OutputSpec } from '../features/output-spec.js';
 import type { ModelSpec } from '../inference/model-spec.js';
 import { checkSchemaReferences, defaultSectionValidators } from './default-section-validators.js';
+import { findField } from './avro-schema-file.js';
 import { readFunctionFile } from './function-file.js';
 import { deepFreeze } from './raw-object.js';
 import type { SectionValidators } from './section-validators.js';
@@ -80,6 +84,8 @@ export interface FunctionConfig<F = FeatureSpec, O = OutputSpec, M = ModelSpec> 
   readonly outputs: O;
   readonly resources: { readonly cpu: number; readonly ram: number; readonly disk: number; readonly gpu: number };
   readonly userConfig: Readonly<Record<string, unknown>>;
+  /** `featureSources:` and `streamFeatures:`; absent when the file has neither. */
+  readonly enrichment?: EnrichmentSpec;
 }
 
 export interface FunctionConfigContext<F = FeatureSpec, O = OutputSpec, M = ModelSpec> {
@@ -183,6 +189,7 @@ export function compileFunctionConfig<F = FeatureSpec, O = OutputSpec, M = Model
     if (result.errors.length === 0) (sections as Record<string, unknown>)[section] = result.value;
   }
   checkModelFile(rawObj.model, dir, issues);
+  const enrichment = readEnrichment(rawObj, failed, issues);
 
   // Rules across fields run on the valid part even when some fields failed, skipping what those touch.
   const p = applyConvict<Props>(functionConfigSchema, checked.value, { validate: checked.issues.length === 0 });
@@ -235,7 +242,9 @@ export function compileFunctionConfig<F = FeatureSpec, O = OutputSpec, M = Model
   const input = schemaFile('input');
   const out = schemaFile('output');
   if (p.key !== null && input !== undefined) checkKeyField('key', p.key, input.type, issues);
-  if (input !== undefined && out !== undefined) checkSchemaReferences(sections.features, sections.outputs, input.type, out.type, issues);
+  if (input !== undefined && enrichment !== undefined) checkEnrichmentFields(enrichment, input.type, issues);
+  const provided = new Set(enrichment === undefined ? [] : enrichedFields(enrichment));
+  if (input !== undefined && out !== undefined) checkSchemaReferences(sections.features, sections.outputs, input.type, out.type, issues, provided);
 
   if (issues.length > 0 || input === undefined || out === undefined) return { errors: issues.map(toError) };
   const config: FunctionConfig<F, O, M> = {
@@ -264,6 +273,7 @@ export function compileFunctionConfig<F = FeatureSpec, O = OutputSpec, M = Model
     outputs: sections.outputs as O,
     resources: { ...p.resources },
     userConfig: p.userConfig,
+    ...(enrichment === undefined ? {} : { enrichment }),
   };
   return { value: deepFreeze(config), errors: [] };
 }
@@ -295,5 +305,35 @@ function checkModelFile(model: unknown, dir: string, issues: ConfigIssue[]): voi
   const path = isAbsolute(model.path) ? model.path : join(dir, model.path);
   if (!existsSync(path)) {
     issues.push({ field: 'model.path', message: `model file ${displayPath(resolve(path))} does not exist`, fix: 'put the model next to function.yaml, or fix the path (relative to the function directory)' });
+  }
+}
+
+/** `featureSources:` and `streamFeatures:` (validated by src/features/store), if either is present. */
+function readEnrichment(raw: Record<string, unknown>, failed: ReadonlySet<string | undefined>, issues: ConfigIssue[]): EnrichmentSpec | undefined {
+  const present = (k: string): boolean => raw[k] !== undefined && raw[k] !== null && !failed.has(k);
+  if (!present('featureSources') && !present('streamFeatures')) return undefined;
+  const sources = present('featureSources') ? validateFeatureSources(raw.featureSources, 'featureSources') : { value: [], errors: [] };
+  const stream = present('streamFeatures') ? validateStreamFeatures(raw.streamFeatures, 'streamFeatures') : { value: [], errors: [] };
+  for (const e of [...sources.errors, ...stream.errors]) issues.push({ field: e.field, message: e.message, ...(e.hint === undefined ? {} : { fix: e.hint }) });
+  return sources.value !== undefined && stream.value !== undefined ? { sources: sources.value, stream: stream.value } : undefined;
+}
+
+/** Fields enrichment reads must exist in the input schema; the fields it adds must not, nor repeat. */
+function checkEnrichmentFields(spec: EnrichmentSpec, input: avro.Type, issues: ConfigIssue[]): void {
+  for (const { field, where } of fieldsRead(spec)) {
+    const found = findField(input, field);
+    if ('problem' in found) issues.push({ field: where, message: found.problem, fix: found.fix });
+  }
+  const seen = new Set<string>();
+  const where = (name: string): string => {
+    const si = spec.sources.findIndex((s) => s.features.some((f) => f.as === name));
+    if (si >= 0) return `featureSources[${si}].features[${spec.sources[si]?.features.findIndex((f) => f.as === name) ?? 0}].as`;
+    const gi = spec.stream.findIndex((g) => g.features.some((f) => f.as === name));
+    return `streamFeatures[${gi}].features[${spec.stream[gi]?.features.findIndex((f) => f.as === name) ?? 0}].as`;
+  };
+  for (const name of enrichedFields(spec)) {
+    if (seen.has(name)) issues.push({ field: where(name), message: `"${name}" is added twice`, fix: 'give each enriched feature its own as: name' });
+    else if (!('problem' in findField(input, name))) issues.push({ field: where(name), message: `"${name}" is already a field of the input schema`, fix: `choose another as: name, e.g. ${name}_fs` });
+    seen.add(name);
   }
 }

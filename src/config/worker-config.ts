@@ -64,6 +64,13 @@ export interface WorkerConfig {
   readonly schemasDir: string;
   /** @default 25000 */
   readonly drainTimeoutMs: number;
+  /** Redis of the functions' featureSources and streamFeatures. */
+  readonly featureStore: {
+    /** @default "redis://127.0.0.1:6379" */
+    readonly url: string;
+    /** @default 1000 */
+    readonly commandTimeoutMs: number;
+  };
 }
 
 /** Raw worker config as written in a file or passed from flags: every field optional. */
@@ -83,6 +90,7 @@ export interface WorkerConfigInput {
   functionsDir?: string;
   schemasDir?: string;
   drainTimeoutMs?: number;
+  featureStore?: { url?: string; commandTimeoutMs?: number };
 }
 
 const toInt = (s: string): unknown => (/^-?\d+$/.test(s.trim()) ? Number(s.trim()) : s);
@@ -188,6 +196,20 @@ export const workerConfigSchema = {
     env: 'STROBE_DRAIN_TIMEOUT_MS',
     fromString: toInt,
   },
+  featureStore: {
+    url: str('Redis of the online feature store and of in-stream feature state (functions with featureSources or streamFeatures).', 'redis://127.0.0.1:6379', url(['redis', 'rediss'], 'redis://redis.example:6379'), {
+      env: 'STROBE_REDIS_URL',
+      sensitive: true,
+    }),
+    commandTimeoutMs: {
+      doc: 'A feature store call without a reply after this long counts as the store being unavailable.',
+      default: 1000,
+      format: integer({ min: 1, max: 600_000, unit: 'milliseconds', example: 1000 }),
+      type: 'integer (ms)',
+      env: 'STROBE_REDIS_COMMAND_TIMEOUT_MS',
+      fromString: toInt,
+    },
+  },
 } satisfies SchemaGroup;
 
 /** The raw shape convict returns after defaults. */
@@ -207,6 +229,7 @@ interface WorkerConfigProps {
   functionsDir: string;
   schemasDir: string;
   drainTimeoutMs: number;
+  featureStore: { url: string; commandTimeoutMs: number };
 }
 
 export interface CompileWorkerConfigOptions {
@@ -274,6 +297,7 @@ export function compileWorkerConfig(raw: WorkerConfigInput = {}, options: Compil
     functionsDir: abs(p.functionsDir),
     schemasDir: abs(p.schemasDir),
     drainTimeoutMs: p.drainTimeoutMs,
+    featureStore: { url: p.featureStore.url, commandTimeoutMs: p.featureStore.commandTimeoutMs },
   });
 }
 
