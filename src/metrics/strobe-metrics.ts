@@ -6,6 +6,7 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { FLUSH_REASONS, type FlushReason } from '../pipeline/flush-reason.js';
 import type { RunnerObserver } from '../pipeline/runner-observer.js';
+import type { EnrichmentObserver, FeatureAction, FeatureState } from '../features/store/enrichment-observer.js';
 
 const SIZE_BUCKETS = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096];
 const FILL_BUCKETS = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1];
@@ -43,6 +44,12 @@ export class StrobeMetrics {
   readonly subscriptionBacklog: Gauge<'function' | 'topic' | 'subscription'>;
   readonly modelInfo: Gauge<'function' | 'backend' | 'device' | 'fallback'>;
   readonly functionState: Gauge<'function' | 'state'>;
+  readonly featureValues: Counter<'function' | 'source' | 'state' | 'action'>;
+  readonly featureSourceAge: Histogram<'function' | 'source'>;
+  readonly featureStoreDuration: Histogram<'function' | 'op'>;
+  readonly featureStoreErrors: Counter<'function' | 'op'>;
+  readonly featureCacheHits: Counter<'function' | 'source'>;
+  readonly featureStoreUp: Gauge<'function'>;
 
   constructor(options: StrobeMetricsOptions = {}) {
     const registers = [(this.registry = options.registry ?? new Registry())];
@@ -76,6 +83,13 @@ export class StrobeMetrics {
     this.modelInfo = gauge('strobe_model_info', 'Always 1; labels tell the backend and device in use and whether the device fell back.', ['function', 'backend', 'device', 'fallback']);
     this.functionState = gauge('strobe_function_state', '1 for the current lifecycle state of the function, 0 for the others.', ['function', 'state']);
 
+    this.featureValues = counter('strobe_feature_values_total', 'Looked-up feature values by source, state (fresh, stale, missing, unavailable) and action (used, default, retry, deadLetter).', ['function', 'source', 'state', 'action']);
+    this.featureSourceAge = histogram('strobe_feature_source_age_seconds', 'Age of the oldest value of a feature source used for a record.', ['function', 'source'], AGE_BUCKETS);
+    this.featureStoreDuration = histogram('strobe_feature_store_duration_seconds', 'One round trip to the feature store (op: read per batch, write of in-stream state).', ['function', 'op'], LATENCY_BUCKETS);
+    this.featureStoreErrors = counter('strobe_feature_store_errors_total', 'Feature store round trips that failed (store unavailable or timed out).', ['function', 'op']);
+    this.featureCacheHits = counter('strobe_feature_cache_hits_total', 'Entities served from the in-process feature cache.', ['function', 'source']);
+    this.featureStoreUp = gauge('strobe_feature_store_up', '1 while the function\'s feature store connection is ready.', fn);
+
     if (options.processMetrics === true) collectDefaultMetrics({ register: this.registry, prefix: 'strobe_' });
   }
 
@@ -94,7 +108,7 @@ export class StrobeMetrics {
  * One function's metrics: the FunctionRunner's observer. Every method is synchronous and cheap (label
  * children of the hot-path metrics are resolved once).
  */
-export class FunctionMetrics implements RunnerObserver {
+export class FunctionMetrics implements RunnerObserver, EnrichmentObserver {
   readonly name: string;
   private readonly m: StrobeMetrics;
   private readonly received: Counter.Internal;
@@ -156,6 +170,27 @@ export class FunctionMetrics implements RunnerObserver {
 
   featureAge(ms: number): void {
     this.m.featureAge.labels({ function: this.name }).observe(ms / 1000);
+  }
+
+  featureValues(source: string, state: FeatureState, action: FeatureAction, n: number): void {
+    this.m.featureValues.labels({ function: this.name, source, state, action }).inc(n);
+  }
+
+  featureSourceAge(source: string, ageMs: number): void {
+    this.m.featureSourceAge.labels({ function: this.name, source }).observe(ageMs / 1000);
+  }
+
+  featureStoreCall(op: 'read' | 'write', ms: number, ok: boolean): void {
+    this.m.featureStoreDuration.labels({ function: this.name, op }).observe(ms / 1000);
+    if (!ok) this.m.featureStoreErrors.labels({ function: this.name, op }).inc();
+  }
+
+  featureCacheHits(source: string, n: number): void {
+    this.m.featureCacheHits.labels({ function: this.name, source }).inc(n);
+  }
+
+  featureStoreReady(ready: boolean): void {
+    this.m.featureStoreUp.labels({ function: this.name }).set(ready ? 1 : 0);
   }
 
   negativeAck(reason: string): void {
