@@ -14,6 +14,8 @@ export interface EnrichmentObserver {
   featureStoreCall(op: 'read' | 'write', ms: number, ok: boolean): void;
   /** Entities served from the in-process cache instead of the store. */
   featureCacheHits(source: string, n: number): void;
+  /** The store connection became ready (true) or was lost (false). */
+  featureStoreReady?(ready: boolean): void;
 }
 
 const noop = (): void => {};

@@ -73,6 +73,8 @@ export class RedisFeatureStore {
   readonly stats: StoreStats = { roundTrips: 0, commands: 0 };
   private readonly redis: Redis;
   private readonly waiters = new Set<() => void>();
+  private readonly readyListeners: ((ready: boolean) => void)[] = [];
+  private wasReady = false;
   private closed = false;
 
   constructor(options: RedisFeatureStoreOptions) {
@@ -86,10 +88,23 @@ export class RedisFeatureStore {
       retryStrategy: (times) => Math.min(50 * 2 ** Math.min(times, 6), 2000),
     });
     this.redis.on('ready', () => {
+      this.readyChanged(true);
       for (const w of [...this.waiters]) w();
     });
+    this.redis.on('close', () => this.readyChanged(false));
     // Errors surface through the commands and `ready`; the listener keeps them off 'uncaughtException'.
     this.redis.on('error', () => undefined);
+  }
+
+  /** `listener` hears every change of `ready` (connected, lost). */
+  onReadyChange(listener: (ready: boolean) => void): void {
+    this.readyListeners.push(listener);
+  }
+
+  private readyChanged(ready: boolean): void {
+    if (ready === this.wasReady) return;
+    this.wasReady = ready;
+    for (const l of this.readyListeners) l(ready);
   }
 
   /** Connects; resolves even if Redis is down then (it keeps reconnecting, `ready` tells). */
