@@ -8,6 +8,8 @@ import { ReadinessRegistry } from '../metrics/readiness.js';
 import { StrobeMetrics } from '../metrics/strobe-metrics.js';
 import type { RunnerObserver } from '../pipeline/runner-observer.js';
 import { Worker } from '../pipeline/worker.js';
+import type { BatchEnricher } from '../pipeline/batch-enricher.js';
+import { createFeatureEnricher } from '../features/store/create-feature-enricher.js';
 
 /** A worker with its metrics, /healthz + /readyz server and backlog poller: what `strobe run` and the demo start. */
 export interface WorkerProcess {
@@ -51,7 +53,22 @@ export async function startWorkerProcess(
     host: config.metrics.host,
     onError: (e) => log.warn({ err: (e as Error).message }, 'metrics rendering failed'),
   });
-  const worker = new Worker(config, functions, { logger: log, observerFor });
+  // Functions with featureSources / streamFeatures: their Redis connection is part of readiness.
+  const enrichers = new Map<string, BatchEnricher>();
+  for (const f of functions) {
+    if (f.enrichment === undefined) continue;
+    const component = `featureStore:${f.name}`;
+    readiness.register(component, 'connecting to the feature store');
+    const enricher = await createFeatureEnricher({
+      functionName: f.name,
+      spec: f.enrichment,
+      store: config.featureStore,
+      observer: metrics.forFunction(f.name),
+      onReadyChange: (ready) => readiness.set(component, ready, ready ? undefined : 'feature store (Redis) unreachable'),
+    });
+    if (enricher !== undefined) enrichers.set(f.name, enricher);
+  }
+  const worker = new Worker(config, functions, { logger: log, observerFor, enricherFor: (fn) => enrichers.get(fn.name) });
   const admin = new PulsarAdmin({ adminUrl: config.adminUrl, token: config.auth.method === 'token' && 'token' in config.auth ? config.auth.token : undefined });
   let poller: BacklogPoller | undefined;
   try {

@@ -5,6 +5,7 @@ import type { ClientEventSink } from '../client/client-context.js';
 import type { ClientLogger } from '../client/logger.js';
 import type { FunctionConfig } from '../config/function-config.js';
 import type { WorkerConfig } from '../config/worker-config.js';
+import type { BatchEnricher } from './batch-enricher.js';
 import { FunctionRunner, type RunnerState } from './function-runner.js';
 import type { RunnerObserver } from './runner-observer.js';
 
@@ -13,6 +14,8 @@ export interface WorkerDeps {
   /** Per-function observer (the metrics layer). */
   readonly observerFor?: (fn: FunctionConfig) => RunnerObserver;
   readonly clientEvents?: Partial<ClientEventSink>;
+  /** Per-function enricher (featureSources / streamFeatures), if the function has one. */
+  readonly enricherFor?: (fn: FunctionConfig) => BatchEnricher | undefined;
 }
 
 /** The Pulsar client options a worker config describes (auth and TLS included). */
@@ -51,7 +54,7 @@ export class Worker {
     this.log = deps.logger;
     this.client = new PulsarClient(clientOptionsFrom(config, deps.logger, deps.clientEvents));
     this.runners = functions.map(
-      (fn) => new FunctionRunner(fn, { client: this.client, logger: deps.logger, observer: deps.observerFor?.(fn) }),
+      (fn) => new FunctionRunner(fn, { client: this.client, logger: deps.logger, observer: deps.observerFor?.(fn), enricher: deps.enricherFor?.(fn) }),
     );
   }
 
