@@ -6,7 +6,9 @@
 // Integration and e2e suites need a broker: PULSAR_SERVICE_URL / PULSAR_ADMIN_URL if set, otherwise the
 // local standalone broker is started here (and stopped at the end if this run started it).
 import { spawnSync } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -68,6 +70,21 @@ if (needsBroker && !env.PULSAR_SERVICE_URL) {
   startedBroker = info.started;
 }
 
+// Feature store tests need Redis: STROBE_REDIS_URL if set, otherwise Debian's redis-server is started
+// here on a free loopback port (and stopped at the end). Without redis-server those tests fail, saying so.
+let redisPidFile;
+if (needsBroker && !env.STROBE_REDIS_URL && spawnSync('redis-server', ['--version']).status === 0) {
+  const port = await freePort();
+  const dir = mkdtempSync(join(tmpdir(), 'strobe-redis-'));
+  redisPidFile = join(dir, 'redis.pid');
+  const r = spawnSync('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--daemonize', 'yes', '--pidfile', redisPidFile, '--dir', dir, '--logfile', join(dir, 'redis.log'), '--save', '', '--appendonly', 'no'], { stdio: 'inherit' });
+  if (r.status !== 0) {
+    console.error('run-tests: could not start redis-server');
+    process.exit(1);
+  }
+  env.STROBE_REDIS_URL = `redis://127.0.0.1:${port}`;
+}
+
 const concurrency = env.STROBE_TEST_CONCURRENCY ?? '2';
 const res = spawnSync(
   process.execPath,
@@ -78,4 +95,21 @@ const res = spawnSync(
 if (startedBroker && !env.STROBE_KEEP_BROKER) {
   spawnSync(process.execPath, [...tsx, 'src/local-pulsar/cli.ts', 'stop'], { cwd: root, stdio: 'inherit' });
 }
+if (redisPidFile) {
+  try {
+    process.kill(Number(readFileSync(redisPidFile, 'utf8').trim()));
+  } catch {
+    // Already gone.
+  }
+}
 process.exit(res.status ?? 1);
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+    s.on('error', reject);
+  });
+}
