@@ -61,7 +61,7 @@ export async function readFunctionLag(admin: LagAdmin, fn: FunctionConfig, opts:
 }
 
 async function readTopicLag(admin: LagAdmin, fn: FunctionConfig, topic: string, opts: LagOptions): Promise<TopicLag> {
-  const partitions = await admin.partitions(topic);
+  const partitions = await partitionCount(admin, topic);
   const read = (): Promise<TopicStats | undefined> =>
     orMissing(partitions > 0 ? admin.partitionedStats(topic, opts.perPartition === true) : admin.topicStats(topic));
   let stats = await read();
@@ -92,6 +92,16 @@ async function readTopicLag(admin: LagAdmin, fn: FunctionConfig, topic: string, 
     ...figures(sub),
     ...(detail === undefined ? {} : { partitionDetail: detail }),
   };
+}
+
+/** Partitions of a topic; 0 for a non-partitioned one and for one that does not exist (Pulsar 4 answers 404). */
+export async function partitionCount(admin: Pick<PulsarAdmin, 'partitions'>, topic: string): Promise<number> {
+  try {
+    return await admin.partitions(topic);
+  } catch (e) {
+    if (e instanceof AdminError && e.status === 404) return 0;
+    throw e;
+  }
 }
 
 function figures(s: SubscriptionStats | undefined): LagFigures {
@@ -131,7 +141,8 @@ const HEADERS = ['TOPIC', 'PARTITIONS', 'BACKLOG', 'UNACKED', 'REDELIVER/S', 'CO
 export function formatLag(lags: readonly FunctionLag[]): string {
   const out: string[] = [];
   for (const f of lags) {
-    const types = [...new Set(f.topics.map((t) => t.subscriptionType).filter((t): t is string => t !== undefined))];
+    // The broker reports type "None" for a subscription without consumers.
+    const types = [...new Set(f.topics.map((t) => t.subscriptionType).filter((t): t is string => t !== undefined && t !== 'None'))];
     out.push(`${f.function}  subscription ${f.subscription}${types.length > 0 ? ` (${types.join(', ')})` : ''}`);
     const rows: string[][] = [];
     for (const t of f.topics) {

@@ -8,6 +8,7 @@ import { ConfigError, StrobeError } from '../errors.js';
 import type { FunctionConfig } from '../config/function-config.js';
 import { resolveTopicName } from '../config/topic-names.js';
 import type { TopicPartitioning } from './k8s-options.js';
+import { partitionCount } from './subscription-lag.js';
 
 export type PartitionAdmin = Pick<PulsarAdmin, 'partitions' | 'topicStats'>;
 
@@ -46,8 +47,9 @@ export async function resolvePartitioning(fn: FunctionConfig, source: Partitioni
   }
   for (const t of fn.inputs) {
     let n: number;
+    // A 404 (no such topic) is not a failure here; exists() below tells the user.
     try {
-      n = await source.admin.partitions(t);
+      n = await partitionCount(source.admin, t);
     } catch (e) {
       throw new StrobeError(
         'ADMIN_UNREACHABLE',

@@ -110,4 +110,15 @@ describe('strobe lag (CLI) against the broker', () => {
     assert.equal(after.topics[0]?.backlog, n);
     assert.equal((await admin().topicStats(topic)).subscriptions[sub]?.msgBacklog, n);
   });
+
+  it('an input topic that does not exist yet: reported as missing; --ensure-subscriptions creates it with the subscription (auto topic creation on)', async () => {
+    const topic = uniqueTopic('lag-absent');
+    const sub = uniqueName('lag-sub');
+    const { name, flags } = lagFunction(topic, sub);
+    const before = await lagJson(name, flags);
+    assert.deepEqual(before.topics.map((t) => [t.exists, t.subscriptionExists, t.backlog]), [[false, false, 0]]);
+    const after = await lagJson(name, flags, ['--ensure-subscriptions']);
+    assert.deepEqual(after.topics.map((t) => [t.exists, t.subscriptionExists, t.created, t.backlog]), [[true, true, true, 0]]);
+    assert.ok((await admin().topicStats(topic)).subscriptions[sub] !== undefined);
+  });
 });

@@ -22,7 +22,10 @@ class FakeAdmin implements LagAdmin {
   readonly created: [string, string, string][] = [];
   constructor(private readonly topics: Map<string, { partitions: number; stats: TopicStats }>, private readonly onCreate?: (topic: string, sub: string) => void) {}
   async partitions(topic: string): Promise<number> {
-    return this.topics.get(topic)?.partitions ?? 0;
+    // As Pulsar 4 answers for a topic that does not exist.
+    const t = this.topics.get(topic);
+    if (t === undefined) throw new AdminError(404, 'GET', `/admin/v2/${topic}/partitions`, 'Topic not found');
+    return t.partitions;
   }
   async topicStats(topic: string): Promise<TopicStats> {
     const t = this.topics.get(topic);
