@@ -20,6 +20,7 @@ export function parseKeyTemplate(template: string): ParsedTemplate {
       parts.push(rest);
       break;
     }
+    if (close < 0) return { problem: `"${template}" has a { without }` };
     if (close < open) return { problem: `"${template}" has a } without {` };
     const field = rest.slice(open + 1, close);
     if (!FIELD.test(field)) return { problem: `"{${field}}" in "${template}" is not a record field name` };
