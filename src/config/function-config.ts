@@ -315,7 +315,8 @@ function readEnrichment(raw: Record<string, unknown>, failed: ReadonlySet<string
   const sources = present('featureSources') ? validateFeatureSources(raw.featureSources, 'featureSources') : { value: [], errors: [] };
   const stream = present('streamFeatures') ? validateStreamFeatures(raw.streamFeatures, 'streamFeatures') : { value: [], errors: [] };
   for (const e of [...sources.errors, ...stream.errors]) issues.push({ field: e.field, message: e.message, ...(e.hint === undefined ? {} : { fix: e.hint }) });
-  return sources.value !== undefined && stream.value !== undefined ? { sources: sources.value, stream: stream.value } : undefined;
+  // The valid part still goes through the checks against the input schema, so one run reports all.
+  return { sources: sources.value ?? [], stream: stream.value ?? [] };
 }
 
 /** Fields enrichment reads must exist in the input schema; the fields it adds must not, nor repeat. */
