@@ -1,8 +1,7 @@
 /**
- * The files a function needs at run time, gathered for a Kubernetes ConfigMap: function.yaml and the
- * files it includes, the Avro schemas (from the function directory or the shared schemas directory,
- * kept where the worker looks for them), and — when the model travels in the ConfigMap — the model
- * files. When the model comes from the image or a volume instead, `model.path` is rewritten to where
+ * The files a function needs at run time, gathered for a Kubernetes ConfigMap: its directory (function.yaml,
+ * included files, vocabularies, schemas kept there, and — when the model travels in the ConfigMap — the
+ * model) and the shared Avro schemas it uses, each kept where the worker looks for it. When the model comes from the image or a volume instead, `model.path` is rewritten to where
  * the pod finds it, in whichever file sets `model:`, keeping the file's comments.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
@@ -48,23 +47,24 @@ export function collectFunctionBundle(fn: FunctionConfig, schemasDir: string, so
   const modelFiles = source.kind !== 'configmap' && isAbsolute(fn.model.path) ? [] : listModelFiles(fn);
   const podModelPath = podPath(fn, source);
 
+  // Every file of the function directory: function.yaml reaches others by relative path (includes,
+  // vocabularyFile, schemas, the model), so the pod gets the directory as it is — minus the model when
+  // the image or a volume brings it.
   const functionFiles = new Map<string, Buffer>();
-  const add = (abs: string): void => {
-    functionFiles.set(inside(fn.dir, abs, 'function'), readFileSync(abs));
-  };
-  add(fn.file);
-  for (const inc of read.includes) add(inc);
+  const shipped = new Set(source.kind === 'configmap' ? [] : modelFiles);
+  for (const abs of walk(fn.dir)) {
+    const rel = inside(fn.dir, abs, 'function');
+    if (!shipped.has(rel)) functionFiles.set(rel, readFileSync(abs));
+  }
   if (podModelPath !== fn.model.path) {
     const rel = inside(fn.dir, modelFile, 'function');
     functionFiles.set(rel, Buffer.from(rewriteModelPath(readFileSync(modelFile, 'utf8'), podModelPath), 'utf8'));
   }
-  if (source.kind === 'configmap') for (const m of modelFiles) functionFiles.set(m, readFileSync(join(fn.dir, m)));
 
   const schemaFiles = new Map<string, Buffer>();
   for (const schema of [fn.schemas.input, fn.schemas.output]) {
-    // The worker looks in the function directory first, then in the schemas directory: keep each file where it was found.
-    if (isUnder(fn.dir, schema.path)) functionFiles.set(inside(fn.dir, schema.path, 'function'), readFileSync(schema.path));
-    else schemaFiles.set(inside(schemasDir, schema.path, 'schemas'), readFileSync(schema.path));
+    // The worker looks in the function directory first (shipped above), then in the schemas directory.
+    if (!isUnder(fn.dir, schema.path)) schemaFiles.set(inside(schemasDir, schema.path, 'schemas'), readFileSync(schema.path));
   }
   const list = (m: Map<string, Buffer>): BundleFile[] => [...m].map(([path, content]) => ({ path, content })).sort((a, b) => a.path.localeCompare(b.path));
   return { functionFiles: list(functionFiles), schemaFiles: list(schemaFiles), modelFiles, podModelPath };

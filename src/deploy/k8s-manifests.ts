@@ -66,8 +66,13 @@ export function buildK8sManifests(fn: FunctionConfig, schemasDir: string, option
   const cm = functionConfigMap(names, options, bundle);
   const size = Buffer.byteLength(JSON.stringify(cm.object));
   if (size > CONFIGMAP_MAX_BYTES) {
+    const largest = [...bundle.functionFiles, ...bundle.schemaFiles]
+      .sort((a, b) => b.content.length - a.content.length)
+      .slice(0, 3)
+      .map((f) => `${f.path} ${f.content.length} bytes`);
     throw new ConfigError(
-      `${fn.name}: its files make a ${size}-byte ConfigMap, above Kubernetes' ${CONFIGMAP_MAX_BYTES}-byte limit (the model: ${bundle.modelFiles.join(', ')}) — use --model-from image (bake it into the image) or --model-from volume --model-volume <claim>`,
+      `${fn.name}: its files make a ${size}-byte ConfigMap, above Kubernetes' ${CONFIGMAP_MAX_BYTES}-byte limit (largest: ${largest.join(', ')}) — ` +
+        `bring the model with --model-from image (baked into the image) or --model-from volume --model-volume <claim>, and keep other large files out of the function directory`,
       { field: 'model.path' },
     );
   }

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseAllDocuments, parse as parseYaml } from 'yaml';
 import { ConfigError } from '../../../src/errors.js';
 import { loadFunctionFile, type FunctionConfig } from '../../../src/config/function-config.js';
@@ -151,6 +152,9 @@ describe('strobe deploy k8s: manifests', () => {
     const { fn, schemasDir } = testFunction();
     const model = Buffer.from([0x08, 0x00, 0xff, 0xfe, 0x00, 0x42]); // not UTF-8: must travel as binaryData
     writeFileSync(join(fn.dir, 'model.onnx'), model);
+    // Other files the function reaches by relative path (e.g. a vocabularyFile) come along.
+    mkdirSync(join(fn.dir, 'vocab'));
+    writeFileSync(join(fn.dir, 'vocab/items.txt'), 'a\nb\n');
     const m = buildK8sManifests(fn, schemasDir, OPTIONS, { [IN_A]: false });
     assert.deepEqual(validateManifests(m.objects), []);
     const root = mkdtempSync(join(tmpdir(), 'strobe-pod-'));
@@ -162,6 +166,27 @@ describe('strobe deploy k8s: manifests', () => {
     assert.deepEqual([pod.name, pod.inputs, pod.output, pod.subName, pod.subscriptionType], [fn.name, fn.inputs, fn.output, fn.subName, fn.subscriptionType]);
     assert.deepEqual(pod.schemas.input.schema, fn.schemas.input.schema);
     assert.deepEqual(readFileSync(join(pod.dir, pod.model.path)), model);
+    assert.equal(readFileSync(join(pod.dir, 'vocab/items.txt'), 'utf8'), 'a\nb\n');
+  });
+
+  it("the repository's fraud-scorer, deployed, compiles in the pod with its features, outputs and model", () => {
+    const root = fileURLToPath(new URL('../../../', import.meta.url));
+    const loaded = loadFunctions(join(root, 'functions'), ['fraud-scorer'], { schemasDir: join(root, 'schemas') });
+    assert.deepEqual(loaded.errors.map((e) => e.message), []);
+    const fn = loaded.functions[0];
+    assert.ok(fn);
+    for (const partitioned of [false, true]) {
+      const m = buildK8sManifests(fn, join(root, 'schemas'), OPTIONS, Object.fromEntries(fn.inputs.map((t) => [t, partitioned])));
+      assert.deepEqual(validateManifests(m.objects), []);
+      const pod = mkdtempSync(join(tmpdir(), 'strobe-pod-'));
+      materialize(m.objects, pod);
+      const inPod = loadFunctions(join(pod, POD_FUNCTIONS_DIR), [fn.name], { schemasDir: join(pod, POD_SCHEMAS_DIR) });
+      assert.deepEqual(inPod.errors.map((e) => e.message), []);
+      const f = inPod.functions[0];
+      assert.ok(f);
+      assert.deepEqual([f.features, f.outputs, f.model, f.batching, f.key], [fn.features, fn.outputs, fn.model, fn.batching, fn.key]);
+      assert.deepEqual(readFileSync(join(f.dir, f.model.path)), readFileSync(join(fn.dir, fn.model.path)));
+    }
   });
 
   it('the env ConfigMap is worker config: STROBE_* names the worker reads, pointing at the mounted directories', () => {
@@ -228,6 +253,7 @@ describe('strobe deploy k8s: manifests', () => {
     assert.equal(cm.binaryData, undefined);
     assert.equal(Object.keys(cm.data as Obj).includes('model.onnx'), false, 'the model is not in the ConfigMap');
     assert.deepEqual(img.bundle.modelFiles, ['model.onnx']);
+    assert.ok(img.bundle.functionFiles.some((f) => f.path === 'function.yaml'));
 
     const vol = buildK8sManifests(fn, schemasDir, { ...OPTIONS, model: { kind: 'volume', claimName: 'models' } }, { [IN_A]: false });
     assert.deepEqual(validateManifests(vol.objects), []);
@@ -266,7 +292,7 @@ describe('strobe deploy k8s: manifests', () => {
 
     const big = testFunction();
     writeFileSync(join(big.fn.dir, 'model.onnx'), Buffer.alloc(900 * 1024, 0xff)); // base64 grows it past 1 MiB
-    assert.throws(() => buildK8sManifests(big.fn, big.schemasDir, OPTIONS, { [IN_A]: false }), (e: unknown) => e instanceof ConfigError && /--model-from image/.test(e.message));
+    assert.throws(() => buildK8sManifests(big.fn, big.schemasDir, OPTIONS, { [IN_A]: false }), (e: unknown) => e instanceof ConfigError && /--model-from image/.test(e.message) && /largest: model\.onnx 921600 bytes/.test(e.message));
     assert.doesNotThrow(() => buildK8sManifests(big.fn, big.schemasDir, { ...OPTIONS, model: { kind: 'image' } }, { [IN_A]: false }));
 
     assert.throws(() => buildK8sManifests(big.fn, big.schemasDir, { ...OPTIONS, minReplicas: 3, maxReplicas: 2 }, { [IN_A]: false }), ConfigError);
