@@ -1,0 +1,232 @@
+// Fixtures for the feature store tests: Redis (the shared one from STROBE_REDIS_URL, or a private
+// redis-server a test can stop and start), a function with featureSources/streamFeatures whose output
+// carries the enriched fields, and the brute-force reference of the velocity features.
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import avro from 'avsc';
+import type { PulsarClient } from '../../../src/client/client.js';
+import type { Message } from '../../../src/client/message.js';
+import { loadFunctionFile, type FunctionConfig } from '../../../src/config/function-config.js';
+import { waitFor } from '../../helpers/pulsar.js';
+
+export function sharedRedisUrl(): string {
+  const url = process.env.STROBE_REDIS_URL;
+  if (!url) throw new Error('STROBE_REDIS_URL is not set: run these tests with `node scripts/run-tests.mjs` (it starts redis-server) or point it at a Redis');
+  return url;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const a = s.address();
+      s.close(() => (typeof a === 'object' && a !== null ? resolve(a.port) : reject(new Error('no port'))));
+    });
+    s.on('error', reject);
+  });
+}
+
+/** A redis-server of this test only (append-only file, so its data survives a stop and start). */
+export class PrivateRedis {
+  readonly url: string;
+  private readonly port: number;
+  private readonly dir: string;
+
+  private constructor(port: number, dir: string) {
+    this.port = port;
+    this.dir = dir;
+    this.url = `redis://127.0.0.1:${port}`;
+  }
+
+  static async start(): Promise<PrivateRedis> {
+    const r = new PrivateRedis(await freePort(), mkdtempSync(join(tmpdir(), 'strobe-redis-test-')));
+    await r.start();
+    return r;
+  }
+
+  async start(): Promise<void> {
+    const args = ['--port', String(this.port), '--bind', '127.0.0.1', '--daemonize', 'yes', '--pidfile', join(this.dir, 'pid'), '--dir', this.dir, '--logfile', join(this.dir, 'log'), '--save', '', '--appendonly', 'yes', '--appendfsync', 'always'];
+    const res = spawnSync('redis-server', args, { encoding: 'utf8' });
+    if (res.status !== 0) throw new Error(`redis-server did not start (is Debian's redis-server installed? .ci/run installs it): ${res.stderr || res.error?.message}`);
+    await waitFor(() => this.cli('ping').trim() === 'PONG', { what: 'redis-server up', timeoutMs: 10_000, intervalMs: 20 });
+  }
+
+  /** SHUTDOWN (the append-only file keeps the data). */
+  async stop(): Promise<void> {
+    this.cli('shutdown');
+    await waitFor(() => spawnSync('redis-cli', ['-p', String(this.port), 'ping']).status !== 0, { what: 'redis-server down', timeoutMs: 10_000, intervalMs: 20 });
+  }
+
+  cli(...args: string[]): string {
+    return spawnSync('redis-cli', ['-p', String(this.port), ...args], { encoding: 'utf8' }).stdout ?? '';
+  }
+
+  /** Calls of a command since the last CONFIG RESETSTAT, from INFO commandstats. */
+  calls(command: string): number {
+    const m = new RegExp(`^cmdstat_${command}:calls=(\\d+)`, 'm').exec(this.cli('info', 'commandstats'));
+    return m?.[1] === undefined ? 0 : Number(m[1]);
+  }
+
+  async close(): Promise<void> {
+    try {
+      process.kill(Number(readFileSync(join(this.dir, 'pid'), 'utf8').trim()));
+    } catch {
+      // Already stopped.
+    }
+  }
+}
+
+export const TX = {
+  type: 'record', name: 'Tx', namespace: 'dev.strobe.test',
+  fields: [
+    { name: 'id', type: 'string' },
+    { name: 'card', type: 'string' },
+    { name: 'merchant', type: 'string' },
+    { name: 'amount', type: 'double' },
+    { name: 'event_time', type: 'long' },
+  ],
+};
+
+const nullableDouble = { type: ['null', 'double'], default: null };
+export const ENRICHED_SCORE = {
+  type: 'record', name: 'EnrichedScore', namespace: 'dev.strobe.test',
+  fields: [
+    { name: 'id', type: 'string' },
+    { name: 'card', type: 'string' },
+    { name: 'score', type: 'double' },
+    { name: 'merchant_risk', ...nullableDouble },
+    { name: 'card_avg', ...nullableDouble },
+    { name: 'n1m', ...nullableDouble },
+    { name: 'n1h', ...nullableDouble },
+    { name: 'sum1h', ...nullableDouble },
+    { name: 'max1m', ...nullableDouble },
+    { name: 'mean1h', ...nullableDouble },
+    { name: 'gap_s', ...nullableDouble },
+    { name: 'model_name', type: 'string' },
+    { name: 'model_version', type: 'string' },
+    { name: 'event_time', type: 'long' },
+    { name: 'scored_at', type: 'long' },
+    { name: 'scoring_latency_ms', type: 'double' },
+    { name: 'feature_age_ms', ...nullableDouble },
+  ],
+};
+export const txType = avro.Type.forSchema(TX as avro.Schema);
+export const scoreType = avro.Type.forSchema(ENRICHED_SCORE as avro.Schema);
+
+export interface Tx { id: string; card: string; merchant: string; amount: number; event_time: number }
+export interface EnrichedScore extends Tx {
+  score: number; merchant_risk: number | null; card_avg: number | null; n1m: number | null; n1h: number | null; sum1h: number | null;
+  max1m: number | null; mean1h: number | null; gap_s: number | null; feature_age_ms: number | null;
+}
+
+export const STREAM_FEATURES = [
+  {
+    name: 'velocity', key: 'card', idField: 'id',
+    features: [
+      { as: 'n1m', agg: 'count', window: '1m' },
+      { as: 'n1h', agg: 'count', window: '1h' },
+      { as: 'sum1h', agg: 'sum', field: 'amount', window: '1h' },
+      { as: 'max1m', agg: 'max', field: 'amount', window: '1m' },
+      { as: 'mean1h', agg: 'mean', field: 'amount', window: '1h' },
+      { as: 'gap_s', agg: 'timeSincePrevious', unit: '1s', default: -1 },
+    ],
+  },
+];
+
+export interface EnrichedFunctionOptions {
+  readonly name: string;
+  readonly input: string;
+  readonly output: string;
+  readonly featureSources?: unknown;
+  readonly streamFeatures?: unknown;
+  readonly extra?: Record<string, unknown>;
+}
+
+/** A function (scripted model: score = amount / 1000) whose outputs copy the enriched fields. */
+export function writeEnrichedFunction(o: EnrichedFunctionOptions): FunctionConfig {
+  const root = mkdtempSync(join(tmpdir(), 'strobe-fresh-'));
+  const dir = join(root, o.name);
+  const schemas = join(root, 'schemas');
+  mkdirSync(dir, { recursive: true });
+  mkdirSync(schemas, { recursive: true });
+  writeFileSync(join(schemas, 'tx.avsc'), JSON.stringify(TX));
+  writeFileSync(join(schemas, 'score.avsc'), JSON.stringify(ENRICHED_SCORE));
+  writeFileSync(join(dir, 'model.onnx'), 'scripted model: not loaded');
+  const copied = ['merchant_risk', 'card_avg', 'n1m', 'n1h', 'sum1h', 'max1m', 'mean1h', 'gap_s'].filter((f) => JSON.stringify([o.featureSources, o.streamFeatures]).includes(`"${f}"`));
+  const yaml = {
+    name: o.name,
+    inputs: [o.input],
+    output: o.output,
+    subscriptionType: 'Key_Shared',
+    subscriptionPosition: 'Earliest',
+    maxMessageRetries: 2,
+    negativeAckBackoff: { minDelayMs: 100, maxDelayMs: 400, multiplier: 2 },
+    schemas: { input: 'tx.avsc', output: 'score.avsc' },
+    key: 'card',
+    batching: { mode: 'event', maxBatchSize: 64, maxBatchBytes: '1MiB', maxWaitMs: 10, maxInflightBatches: 2 },
+    model: { backend: 'onnx', path: 'model.onnx', device: 'cpu', name: 'scripted', version: '7' },
+    features: [{ input: 'features', columns: [{ field: 'amount', kind: 'numeric' }] }],
+    outputs: {
+      id: { kind: 'field' },
+      card: { kind: 'field' },
+      score: { kind: 'score', output: 'score', index: 0 },
+      ...Object.fromEntries(copied.map((f) => [f, { kind: 'field' }])),
+    },
+    ...(o.featureSources === undefined ? {} : { featureSources: o.featureSources }),
+    ...(o.streamFeatures === undefined ? {} : { streamFeatures: o.streamFeatures }),
+    ...o.extra,
+  };
+  const file = join(dir, 'function.yaml');
+  writeFileSync(file, JSON.stringify(yaml, null, 2));
+  const r = loadFunctionFile({ file, schemasDir: schemas });
+  if (!r.value) throw new Error(`test function invalid:\n${r.errors.map((e) => e.message).join('\n')}`);
+  return r.value as FunctionConfig;
+}
+
+/** Velocity features straight from their definition, over every event of the card up to this one. */
+export function bruteForceVelocity(all: readonly Tx[], e: Tx): Record<string, number> {
+  const before = all.filter((x) => x.card === e.card && (x.event_time < e.event_time || (x.event_time === e.event_time && x.id <= e.id)));
+  const within = (ms: number): Tx[] => before.filter((x) => x.event_time > e.event_time - ms);
+  const h = within(3_600_000);
+  const m = within(60_000);
+  const prev = before.filter((x) => x.id !== e.id).sort((a, b) => a.event_time - b.event_time).pop();
+  return {
+    n1m: m.length,
+    n1h: h.length,
+    sum1h: h.reduce((s, x) => s + x.amount, 0),
+    max1m: Math.max(...m.map((x) => x.amount)),
+    mean1h: h.reduce((s, x) => s + x.amount, 0) / h.length,
+    gap_s: prev === undefined ? -1 : (e.event_time - prev.event_time) / 1000,
+  };
+}
+
+/** Transactions of `cards` cards in event-time order, gaps from a second to tens of minutes. */
+export function transactions(n: number, cards: number, runId: string, seed = 1): Tx[] {
+  let s = seed >>> 0;
+  const rnd = (): number => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 4294967296);
+  let t = 1_709_510_400_000;
+  const out: Tx[] = [];
+  for (let i = 0; i < n; i++) {
+    t += 1 + Math.floor(rnd() < 0.9 ? rnd() * 5_000 : rnd() * 600_000);
+    out.push({ id: `${runId}-t${i}`, card: `${runId}-c${Math.floor(rnd() * cards)}`, merchant: `m${Math.floor(rnd() * 12)}`, amount: Math.round(rnd() * 100_000) / 100, event_time: t });
+  }
+  return out;
+}
+
+/** Reads `count` messages (and a little more, to see duplicates) from `topic` with a fresh subscription. */
+export async function collect(client: PulsarClient, topic: string, count: number, timeoutMs = 90_000): Promise<Message[]> {
+  const c = await client.subscribe({ topic, subscription: 'collector', initialPosition: 'Earliest', subscriptionType: 'Shared' });
+  const out: Message[] = [];
+  await waitFor(async () => {
+    for (const m of await c.batchReceive({ maxMessages: 1000, timeoutMs: 100 })) {
+      out.push(m);
+      c.ack(m);
+    }
+    return out.length >= count;
+  }, { timeoutMs, what: `${count} messages on ${topic} (have ${out.length})` });
+  for (const m of await c.batchReceive({ maxMessages: 1000, timeoutMs: 300 })) out.push(m);
+  await c.close();
+  return out;
+}
