@@ -87,14 +87,14 @@ export class LocalPulsar {
     }
     if (running !== undefined) await this.stop();
 
+    // A healthy broker already on these ports (another checkout's, or one started by hand): use it, as
+    // `start` is idempotent; `stop` leaves it alone since this run directory did not start it.
+    if (!(await portFree(this.webPort)) && !(await portFree(this.brokerPort)) && (await this.isHealthy())) {
+      this.log(`a Pulsar broker not started from ${this.paths.runDir} already answers at ${this.serviceUrl}; using it`);
+      return { ...this.info(0), started: false, timings: { resolveSeconds: 0, startSeconds: 0, readySeconds: 0 } };
+    }
     for (const port of [this.brokerPort, this.webPort]) {
       if (!(await portFree(port))) {
-        if (port === this.webPort && (await this.isHealthy())) {
-          throw new LocalBrokerError(
-            'FOREIGN_BROKER',
-            `a Pulsar broker not started by local-pulsar already answers at ${this.adminUrl}; set PULSAR_SERVICE_URL=${this.serviceUrl} to use it, or stop it`,
-          );
-        }
         throw new LocalBrokerError(
           'PORT_IN_USE',
           `port ${port} on 127.0.0.1 is taken by another process; free it or choose other ports (PULSAR_BROKER_PORT, PULSAR_WEB_PORT)`,

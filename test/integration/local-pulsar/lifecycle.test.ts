@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { LocalBrokerError } from '../../../src/errors.js';
 import { LocalPulsar } from '../../../src/local-pulsar/broker.js';
 import { resolveClasspath } from '../../../src/local-pulsar/maven.js';
+import { adminUrl, serviceUrl } from '../../helpers/pulsar.js';
 
 async function freePort(): Promise<number> {
   const srv = createServer();
@@ -58,6 +59,16 @@ describe('local Pulsar broker lifecycle', () => {
     }
     assert.deepEqual(javaPidsFor(runDir), []);
     assert.equal(await broker.stop(), false);
+  });
+
+  it('a start where a healthy broker already answers uses it and stop leaves it running', async () => {
+    const brokerPort = Number(new URL(serviceUrl()).port);
+    const webPort = Number(new URL(adminUrl()).port);
+    const broker = new LocalPulsar({ runDir: tmp('strobe-lp-'), brokerPort, webPort, log: () => {} });
+    const r = await broker.start();
+    assert.equal(r.started, false);
+    assert.equal(await broker.stop(), false);
+    assert.equal(await broker.isHealthy(), true);
   });
 
   it('a start on a port another process holds fails at once, naming the port', async () => {
