@@ -14,6 +14,8 @@ export interface SampledRunOptions {
   readonly onLine?: (line: string, stream: 'stdout' | 'stderr', pid: number) => void;
   /** Other processes (e.g. the broker) to sample over the same period. */
   readonly alsoSample?: readonly (number | 'machine')[];
+  /** Called once the child runs, with its pid and sampler (to signal it or read its CPU while it runs). */
+  readonly onSpawn?: (pid: number, sampler: ProcSampler) => void;
 }
 
 export interface SampledRun {
@@ -42,6 +44,7 @@ export function runSampled(cmd: string, args: readonly string[], opts: SampledRu
     }
     const sampler = new ProcSampler(pid, opts.sampleIntervalMs ?? 50);
     const others = (opts.alsoSample ?? []).map((p) => new ProcSampler(p, opts.sampleIntervalMs ?? 50));
+    opts.onSpawn?.(pid, sampler);
     let stdout = '';
     let stderr = '';
     let timedOut = false;

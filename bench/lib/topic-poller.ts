@@ -54,6 +54,11 @@ export class TopicPoller {
     return { atMs, msgIn: raw.msgInCounter ?? 0, msgOut: sub?.msgOutCounter ?? 0, backlog: sub ? (sub.msgBacklog ?? 0) : -1 };
   }
 
+  /** The samples so far (the last is the newest), while polling goes on. */
+  get current(): readonly TopicCounterSample[] {
+    return this.samples;
+  }
+
   /** Stops polling, takes one last reading and returns every sample. */
   async stop(): Promise<readonly TopicCounterSample[]> {
     this.running = false;

@@ -1,0 +1,103 @@
+// What every phase of the scoring benchmark shares, and how one scoring contender is started on a topic.
+import { join } from 'node:path';
+import type { PulsarAdmin } from '../../src/client/admin.js';
+import type { PulsarClient } from '../../src/client/client.js';
+import { StrobeError } from '../../src/errors.js';
+import { parsePromText, promHistogramMean } from '../lib/prometheus-text.js';
+import { PYTHON_BATCH, parsePythonResult, pythonProcess, strobeProcess, type Connection, type ContenderName, type PythonResult } from './contenders.js';
+import { FUNCTION_NAME, prepareScoringFunction, type ScoringFunction } from './scoring-function.js';
+import { runScoringProcess, type ScoringRun } from './scoring-run.js';
+
+export interface ScoringContext {
+  readonly admin: PulsarAdmin;
+  readonly client: PulsarClient;
+  readonly conn: Connection;
+  readonly projectRoot: string;
+  /** Temp dir for function copies, job files and profiles. */
+  readonly workDir: string;
+  /** Node arguments that start the `strobe` CLI (compiled main.js or bin/strobe.js). */
+  readonly strobeCli: readonly string[];
+  /** The venv python with pulsar-client, fastavro and onnxruntime (undefined: not installed). */
+  readonly python: string | undefined;
+  readonly runId: string;
+  readonly keys: number;
+  readonly seed: number;
+  readonly receiverQueueSize: number;
+  readonly log: (line: string) => void;
+}
+
+export type ScorerName = Exclude<ContenderName, 'java'>;
+
+/** One scoring contender's run on `input` → `output`, with its batch figures. */
+export interface ScorerRun {
+  readonly fn: ScoringFunction;
+  readonly sr: ScoringRun;
+  readonly meanBatchSize: number;
+  readonly meanBatchFill: number;
+  readonly python: PythonResult | undefined;
+}
+
+export interface ScorerRunOptions {
+  readonly input: string;
+  readonly output: string;
+  readonly subscription: string;
+  readonly count: number;
+  readonly timeoutMs: number;
+  readonly produce?: () => Promise<unknown>;
+  readonly cpuProfileDir?: string;
+  /** Distinguishes the function copy's directory. */
+  readonly tag: string;
+}
+
+/** Starts the contender on the topics, waits until every input is scored and acked, and stops it. */
+export async function runScorer(ctx: ScoringContext, contender: ScorerName, o: ScorerRunOptions): Promise<ScorerRun> {
+  const fn = prepareScoringFunction({
+    projectRoot: ctx.projectRoot,
+    workDir: ctx.workDir,
+    tag: o.tag,
+    input: o.input,
+    output: o.output,
+    subName: o.subscription,
+    batching: contender === 'strobe-batch1' ? { maxBatchSize: 1 } : undefined,
+  });
+  const runOpts = { admin: ctx.admin, input: o.input, subscription: o.subscription, output: o.output, count: o.count, produce: o.produce, timeoutMs: o.timeoutMs, cwd: ctx.projectRoot };
+  if (contender === 'python') {
+    if (ctx.python === undefined) throw new StrobeError('BENCH_NO_PYTHON', 'the Python peers are not installed: run `npx tsx src/local-pulsar/cli.ts peers`');
+    const proc = pythonProcess({ python: ctx.python, jobFile: join(ctx.workDir, `python-${o.tag}.json`), fn, conn: ctx.conn, subscription: o.subscription, count: o.count, receiverQueueSize: ctx.receiverQueueSize });
+    const sr = await runScoringProcess(proc, runOpts);
+    const python = parsePythonResult(sr.run.stdout);
+    const size = python?.meanBatchSize ?? Number.NaN;
+    return { fn, sr, meanBatchSize: size, meanBatchFill: size / PYTHON_BATCH.size, python };
+  }
+  const sr = await runScoringProcess(strobeProcess(ctx.strobeCli, fn, ctx.conn, o.cpuProfileDir), runOpts);
+  const metrics = parsePromText(sr.scraped ?? '');
+  const where = { function: FUNCTION_NAME };
+  return {
+    fn,
+    sr,
+    meanBatchSize: promHistogramMean(metrics, 'strobe_batch_size_events', where),
+    meanBatchFill: promHistogramMean(metrics, 'strobe_batch_fill_ratio', where),
+    python: undefined,
+  };
+}
+
+/** A topic name of this run. */
+export function benchTopic(ctx: ScoringContext, suffix: string): string {
+  return `persistent://public/default/bench-scoring-${ctx.runId}-${suffix}`;
+}
+
+/**
+ * Creates a topic with a subscription that never consumes: the broker keeps every message until the topic
+ * is deleted (no retention policy needed), so it can be read back after the contender acked it, and an
+ * output topic is not removed as inactive when its producer closes.
+ */
+export async function createKeptTopic(ctx: ScoringContext, topic: string): Promise<void> {
+  await ctx.admin.createTopic(topic);
+  await ctx.admin.createSubscription(topic, 'bench-keep', 'earliest');
+}
+
+export async function deleteTopics(ctx: ScoringContext, topics: readonly string[]): Promise<void> {
+  for (const t of topics) {
+    await ctx.admin.deleteTopic(t, { force: true }).catch((err: unknown) => ctx.log(`could not delete ${t}: ${(err as Error).message}`));
+  }
+}
