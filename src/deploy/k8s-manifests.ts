@@ -137,7 +137,7 @@ export function isLoopbackUrl(url: string): boolean {
 /** One YAML document per object, in apply order. */
 export function renderManifests(m: K8sManifests, header?: string): string {
   const docs = m.objects.map((o) => stringify(o, { lineWidth: 0, aliasDuplicateObjects: false }));
-  const head = header === undefined ? '' : `${header.split('\n').map((l) => `# ${l}`.trimEnd()).join('\n')}\n`;
+  const head = header === undefined ? '' : `${header.trimEnd().split('\n').map((l) => `# ${l}`.trimEnd()).join('\n')}\n`;
   return head + docs.join('---\n');
 }
 
