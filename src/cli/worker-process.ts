@@ -1,7 +1,8 @@
-import { PulsarAdmin } from '../client/admin.js';
 import type { ClientLogger } from '../client/logger.js';
 import type { FunctionConfig } from '../config/function-config.js';
 import type { WorkerConfig } from '../config/worker-config.js';
+import { readFunctionLag } from '../deploy/subscription-lag.js';
+import { workerAdmin } from '../deploy/worker-admin.js';
 import { startBacklogPoller, type BacklogPoller } from '../metrics/backlog-poller.js';
 import { startHealthServer, type HealthServer } from '../metrics/health-server.js';
 import { ReadinessRegistry } from '../metrics/readiness.js';
@@ -69,7 +70,7 @@ export async function startWorkerProcess(
     if (enricher !== undefined) enrichers.set(f.name, enricher);
   }
   const worker = new Worker(config, functions, { logger: log, observerFor, enricherFor: (fn) => enrichers.get(fn.name) });
-  const admin = new PulsarAdmin({ adminUrl: config.adminUrl, token: config.auth.method === 'token' && 'token' in config.auth ? config.auth.token : undefined });
+  const admin = workerAdmin(config);
   let poller: BacklogPoller | undefined;
   try {
     await worker.start();
@@ -78,15 +79,13 @@ export async function startWorkerProcess(
       intervalMs: opts.backlogIntervalMs ?? 15_000,
       onError: (e) => log.debug({ err: (e as Error).message }, 'backlog poll failed'),
       read: async () => {
-        const samples = [];
-        for (const f of functions) {
-          for (const topic of f.inputs) {
-            const partitions = await admin.partitions(topic);
-            const stats = partitions > 0 ? await admin.partitionedStats(topic) : await admin.topicStats(topic);
-            samples.push({ function: f.name, topic, subscription: f.subName, backlog: stats.subscriptions[f.subName]?.msgBacklog ?? 0 });
-          }
-        }
-        return samples;
+        // One function's missing topic must not hide the others' backlog: read each on its own.
+        const lags = await Promise.allSettled(functions.map((f) => readFunctionLag(admin, f)));
+        return lags.flatMap((r) =>
+          r.status === 'fulfilled'
+            ? r.value.topics.map((t) => ({ function: r.value.function, topic: t.topic, subscription: r.value.subscription, backlog: t.backlog }))
+            : [],
+        );
       },
     });
   } catch (err) {
