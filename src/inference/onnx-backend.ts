@@ -8,7 +8,7 @@ import * as ort from 'onnxruntime-node';
 import { DeviceUnavailableError, InferenceError, ModelLoadError } from '../errors.js';
 import { type DeviceFallbackInfo, type InferenceBackend, type InferenceLogger, silentLogger } from './backend.js';
 import type { DeviceName, ModelSpec, OnnxOptions } from './model-spec.js';
-import { type Float32Tensor, type ModelSignature, type TensorDType, type TensorInfo, concreteShape, zeros } from './tensor.js';
+import { type Float32Tensor, type ModelSignature, type TensorDType, type TensorInfo, zeroInputs } from './tensor.js';
 
 /** Says whether an execution provider can be tried at all, before a session is created with it. */
 export type OnnxDeviceProbe = (device: Exclude<DeviceName, 'cpu'>, deviceId: number) => Promise<{ available: boolean; reason?: string }>;
@@ -191,9 +191,7 @@ export class OnnxBackend implements InferenceBackend {
   }
 
   async warmUp(batchSize: number): Promise<void> {
-    const inputs: Record<string, Float32Tensor> = {};
-    for (const i of this.describe().inputs) inputs[i.name] = zeros(concreteShape(i.shape, batchSize));
-    await this.run(inputs);
+    await this.run(zeroInputs(this.describe(), batchSize));
   }
 
   async run(inputs: Readonly<Record<string, Float32Tensor>>): Promise<Record<string, Float32Tensor>> {

@@ -50,3 +50,10 @@ export function concreteShape(shape: readonly number[], batchSize: number): numb
 export function zeros(dims: readonly number[]): Float32Tensor {
   return { data: new Float32Array(elementCount(dims)), dims: [...dims] };
 }
+
+/** Zero-filled tensors for every input of a signature, with the batch dimension set (warm-up calls). */
+export function zeroInputs(signature: ModelSignature, batchSize: number): Record<string, Float32Tensor> {
+  const inputs: Record<string, Float32Tensor> = {};
+  for (const i of signature.inputs) inputs[i.name] = zeros(concreteShape(i.shape, batchSize));
+  return inputs;
+}

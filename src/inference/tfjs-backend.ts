@@ -8,7 +8,7 @@ import type * as Tf from '@tensorflow/tfjs';
 import { DeviceUnavailableError, InferenceError, ModelLoadError } from '../errors.js';
 import { type DeviceFallbackInfo, type InferenceBackend, type InferenceLogger, silentLogger } from './backend.js';
 import type { ModelSpec, TfjsBackendName } from './model-spec.js';
-import { type Float32Tensor, type ModelSignature, type TensorDType, type TensorInfo, concreteShape, zeros } from './tensor.js';
+import { type Float32Tensor, type ModelSignature, type TensorDType, type TensorInfo, zeroInputs } from './tensor.js';
 import { fileLoadHandler, modelJsonPath } from './tfjs-file-io.js';
 import { type LoadedTfjs, type ModuleImporter, loadTfjs } from './tfjs-loader.js';
 
@@ -127,9 +127,7 @@ export class TfjsBackend implements InferenceBackend {
   }
 
   async warmUp(batchSize: number): Promise<void> {
-    const inputs: Record<string, Float32Tensor> = {};
-    for (const i of this.describe().inputs) inputs[i.name] = zeros(concreteShape(i.shape, batchSize));
-    await this.run(inputs);
+    await this.run(zeroInputs(this.describe(), batchSize));
   }
 
   async run(inputs: Readonly<Record<string, Float32Tensor>>): Promise<Record<string, Float32Tensor>> {
