@@ -35,7 +35,7 @@ const args = process.argv.slice(2);
 let files;
 if (args.length === 0) files = suites.flatMap((s) => findTests(join(root, 'test', s)));
 else if (args.every((a) => suites.includes(a))) files = args.flatMap((s) => findTests(join(root, 'test', s)));
-else files = args;
+else files = args.flatMap((a) => (statSync(join(root, a), { throwIfNoEntry: false })?.isDirectory() ? findTests(join(root, a)) : [a]));
 
 if (files.length === 0) {
   console.error('run-tests: no test files found');
