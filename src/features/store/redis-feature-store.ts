@@ -1,6 +1,7 @@
 /**
- * The Redis side of enrichment: one MULTI/EXEC round trip reads every entity hash and every in-stream
- * state a micro-batch needs; one EVAL writes the batch's new states back with a version check.
+ * The Redis side of enrichment: one script call (EVALSHA) reads every entity hash and every in-stream
+ * state a micro-batch needs — one round trip, one command, an atomic snapshot; one more writes the
+ * batch's new states back with a version check.
  *
  * Layout (see src/features/store/README.md):
  *  - entity hash `<entity key>` (e.g. `card:card-0000042`): field `<feature>` holds the value as text,
@@ -14,6 +15,7 @@ import { FeatureStoreUnavailableError } from '../../errors.js';
 
 export const TS_SUFFIX = '@ts';
 export const ENTITY_TS_FIELD = '@ts';
+const STATE_FIELDS: readonly string[] = ['v', 's'];
 
 export interface RedisFeatureStoreOptions {
   /** redis://[user:password@]host:port[/db] */
@@ -48,6 +50,17 @@ export interface ReadResult {
   readonly states: readonly StoredState[];
 }
 
+// HMGET of many hashes in one call. ARGV[1]: JSON list of field lists; ARGV[2]: JSON list, per key, of
+// the 1-based index of its field list. Scripts are atomic, so the batch reads one consistent snapshot.
+const READ_HASHES = `
+local sets = cjson.decode(ARGV[1])
+local which = cjson.decode(ARGV[2])
+local out = {}
+for i, k in ipairs(KEYS) do
+  out[i] = redis.call('HMGET', k, unpack(sets[which[i]]))
+end
+return out`;
+
 // Compare-and-set of many state hashes in one call; returns the 1-based indices that conflicted.
 const CAS_STATES = `
 local conflicts = {}
@@ -63,6 +76,12 @@ for i, k in ipairs(KEYS) do
 end
 return conflicts`;
 
+/** The scripts, registered with defineCommand (EVALSHA, EVAL when Redis does not know the script yet). */
+interface ScriptCommands {
+  strobeReadHashes(numKeys: number, ...args: (string | number)[]): Promise<((string | null)[] | null)[]>;
+  strobeCasStates(numKeys: number, ...args: (string | number)[]): Promise<number[]>;
+}
+
 /** Round trips and commands sent, for tests and the benchmark. */
 export interface StoreStats {
   roundTrips: number;
@@ -72,6 +91,7 @@ export interface StoreStats {
 export class RedisFeatureStore {
   readonly stats: StoreStats = { roundTrips: 0, commands: 0 };
   private readonly redis: Redis;
+  private readonly scripts: ScriptCommands;
   private readonly waiters = new Set<() => void>();
   private readonly readyListeners: ((ready: boolean) => void)[] = [];
   private wasReady = false;
@@ -87,7 +107,12 @@ export class RedisFeatureStore {
       connectTimeout: options.connectTimeoutMs ?? 2000,
       retryStrategy: (times) => Math.min(50 * 2 ** Math.min(times, 6), 2000),
     });
+    this.redis.defineCommand('strobeReadHashes', { lua: READ_HASHES, readOnly: true });
+    this.redis.defineCommand('strobeCasStates', { lua: CAS_STATES });
+    this.scripts = this.redis as unknown as ScriptCommands;
     this.redis.on('ready', () => {
+      // A restarted Redis has an empty script cache: load the scripts, so calls stay single EVALSHAs.
+      void Promise.all([READ_HASHES, CAS_STATES].map((lua) => this.redis.script('LOAD', lua))).catch(() => undefined);
       this.readyChanged(true);
       for (const w of [...this.waiters]) w();
     });
@@ -138,29 +163,40 @@ export class RedisFeatureStore {
     return this.closed;
   }
 
-  /** Reads entity hashes and state hashes in one MULTI/EXEC round trip (a consistent snapshot). */
+  /** Reads entity hashes and state hashes in one script call: one round trip, one consistent snapshot. */
   async read(entities: readonly EntityRead[], stateKeys: readonly string[]): Promise<ReadResult> {
     if (entities.length === 0 && stateKeys.length === 0) return { entities: [], states: [] };
-    const tx = this.redis.multi();
-    for (const e of entities) tx.hmget(e.key, ...e.fields);
-    for (const k of stateKeys) tx.hmget(k, 'v', 's');
+    // Entities of one source share their field list (the same array): send each list once.
+    const sets: (readonly string[])[] = [];
+    const setIndex = new Map<readonly string[], number>();
+    const which: number[] = [];
+    const keys: string[] = [];
+    const index = (fields: readonly string[]): number => {
+      let i = setIndex.get(fields);
+      if (i === undefined) {
+        sets.push(fields);
+        setIndex.set(fields, (i = sets.length));
+      }
+      return i;
+    };
+    for (const e of entities) {
+      keys.push(e.key);
+      which.push(index(e.fields));
+    }
+    for (const k of stateKeys) {
+      keys.push(k);
+      which.push(index(STATE_FIELDS));
+    }
     this.stats.roundTrips++;
-    this.stats.commands += entities.length + stateKeys.length + 2;
-    let replies: [Error | null, unknown][] | null;
+    this.stats.commands++;
+    let rows: ((string | null)[] | null)[];
     try {
-      replies = await tx.exec();
+      rows = await this.scripts.strobeReadHashes(keys.length, ...keys, JSON.stringify(sets), JSON.stringify(which));
     } catch (err) {
       throw this.unavailable('read', err);
     }
-    if (replies === null) throw new FeatureStoreUnavailableError('Redis aborted the read transaction');
-    const rows: (string | null)[][] = [];
-    for (let i = 0; i < replies.length; i++) {
-      const [err, value] = replies[i] ?? [null, null];
-      if (err) throw this.unavailable('read', err);
-      rows.push(value as (string | null)[]);
-    }
-    const states = rows.slice(entities.length).map(([v, s]) => ({ version: v === null || v === undefined ? 0 : Number(v), data: s ?? null }));
-    return { entities: rows.slice(0, entities.length), states };
+    const states = rows.slice(entities.length).map((r) => ({ version: r?.[0] == null ? 0 : Number(r[0]), data: r?.[1] ?? null }));
+    return { entities: rows.slice(0, entities.length).map((r) => r ?? []), states };
   }
 
   /** Writes states whose stored version still matches, in one call; returns the keys that conflicted. */
@@ -172,7 +208,7 @@ export class RedisFeatureStore {
     this.stats.commands++;
     let conflicts: unknown;
     try {
-      conflicts = await this.redis.eval(CAS_STATES, writes.length, ...writes.map((w) => w.key), ...args);
+      conflicts = await this.scripts.strobeCasStates(writes.length, ...writes.map((w) => w.key), ...args);
     } catch (err) {
       throw this.unavailable('state write', err);
     }
