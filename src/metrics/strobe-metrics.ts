@@ -44,6 +44,8 @@ export class StrobeMetrics {
   readonly subscriptionBacklog: Gauge<'function' | 'topic' | 'subscription'>;
   readonly modelInfo: Gauge<'function' | 'backend' | 'device' | 'fallback'>;
   readonly functionState: Gauge<'function' | 'state'>;
+  readonly clientReconnects: Counter<'kind' | 'topic'>;
+  readonly corruptMessages: Counter<'topic'>;
   readonly featureValues: Counter<'function' | 'source' | 'state' | 'action'>;
   readonly featureSourceAge: Histogram<'function' | 'source'>;
   readonly featureStoreDuration: Histogram<'function' | 'op'>;
@@ -82,6 +84,8 @@ export class StrobeMetrics {
     this.subscriptionBacklog = gauge('strobe_subscription_backlog', 'Messages not yet acknowledged on the subscription (admin API).', ['function', 'topic', 'subscription']);
     this.modelInfo = gauge('strobe_model_info', 'Always 1; labels tell the backend and device in use and whether the device fell back.', ['function', 'backend', 'device', 'fallback']);
     this.functionState = gauge('strobe_function_state', '1 for the current lifecycle state of the function, 0 for the others.', ['function', 'state']);
+    this.clientReconnects = counter('strobe_client_reconnects_total', 'Producer and consumer reconnects (connection lost, topic unloaded or moved).', ['kind', 'topic']);
+    this.corruptMessages = counter('strobe_client_corrupt_messages_total', 'Frames that could not be read (checksum, codec, batch layout); dead-lettered when the consumer has a policy.', ['topic']);
 
     this.featureValues = counter('strobe_feature_values_total', 'Looked-up feature values by source, state (fresh, stale, missing, unavailable) and action (used, default, retry, deadLetter).', ['function', 'source', 'state', 'action']);
     this.featureSourceAge = histogram('strobe_feature_source_age_seconds', 'Age of the oldest value of a feature source used for a record.', ['function', 'source'], AGE_BUCKETS);
