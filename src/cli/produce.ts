@@ -24,6 +24,7 @@ export interface ProduceResult {
 export async function produceRecords(client: PulsarClient, source: RecordSource, o: ProduceOptions): Promise<ProduceResult> {
   const producer = await client.createProducer({ topic: o.topic, schema: avroSchemaInfo(o.topic, source.schema), batchingType: 'keyBased', maxPendingMessages: 5000 });
   const t0 = performance.now();
+  const paceEvery = o.rate > 0 ? Math.max(1, Math.min(256, Math.round(o.rate / 100))) : 256;
   let sent = 0;
   let confirmed = 0;
   let failed = 0;
@@ -39,7 +40,8 @@ export async function produceRecords(client: PulsarClient, source: RecordSource,
         } else confirmed++;
       });
       sent++;
-      if (sent % 256 === 0) {
+      // Pace in small steps (about 10 ms of traffic) so the input is smooth, not bursts of hundreds.
+      if (sent % paceEvery === 0) {
         o.onProgress?.(sent, confirmed, failed);
         await pace(sent, t0, o.rate);
       }
