@@ -155,6 +155,7 @@ export class FunctionRunner {
             negativeAckBackoff: c.negativeAckBackoff,
             deadLetterPolicy: { maxRedeliverCount: c.maxMessageRetries, deadLetterTopic: c.deadLetterTopics[input], initialSubscriptionName: `${c.subName}-dlq` },
             ackGroupingTimeMs: 20,
+            ackTimeoutMs: c.timeoutMs,
             schema: avroSchemaInfo(input, c.schemas.input.schema),
           }),
         );
