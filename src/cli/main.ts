@@ -15,9 +15,13 @@ const program = new Command('strobe')
   .version('0.1.0')
   .addHelpText('after', `
 Examples:
-  strobe validate                      check every functions/<name>/function.yaml
-  strobe run fraud-scorer              run one function against the broker at --service-url
-  strobe broker start                  start a local Pulsar broker (jars from Maven Central)
+  strobe demo                                  everything on a local broker, live stats, ~1 min
+  strobe validate                              check every functions/<name>/function.yaml
+  strobe run fraud-scorer                      run one function against the broker at --service-url
+  strobe produce transactions -n 10000 -r 2000 synthetic card transactions, Avro, keyed by card
+  strobe consume fraud-scores --from earliest  read the scored results
+  strobe lag fraud-scorer                      backlog of its input subscriptions
+  strobe broker start                          start a local Pulsar broker (jars from Maven Central)
 `);
 program.addCommand(demoCommand());
 program.addCommand(runCommand());
