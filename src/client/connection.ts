@@ -125,7 +125,7 @@ export class Connection extends TypedEmitter<ConnectionEvents> {
             ? err
             : new ConnectionError('CONNECT_FAILED', `cannot connect to ${opts.url}: ${err.message}`, {
                 cause: err,
-                retriable: !/certificate|self.signed|altnames|CERT_|SSL/i.test(err.message),
+                retriable: !isTlsTrustError(err),
               }),
         );
       };
@@ -432,6 +432,20 @@ async function respondToChallenge(socket: Socket, auth: Authentication): Promise
       type: CommandType.AUTH_RESPONSE,
       authResponse: { clientVersion: CLIENT_VERSION, protocolVersion: PROTOCOL_VERSION, response: { authMethodName: auth.method, authData: data } },
     }),
+  );
+}
+
+/**
+ * Certificate and TLS-protocol failures: retrying with the same settings cannot succeed. Decided by Node's
+ * error codes (OpenSSL verify codes, ERR_TLS_*, ERR_SSL_*), not by message text.
+ */
+function isTlsTrustError(err: Error): boolean {
+  const code = (err as NodeJS.ErrnoException).code ?? '';
+  return (
+    code.startsWith('ERR_TLS_') ||
+    code.startsWith('ERR_SSL_') ||
+    code.includes('CERT') ||
+    ['UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'UNABLE_TO_GET_ISSUER_CERT', 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY', 'SELF_SIGNED_CERT_IN_CHAIN', 'DEPTH_ZERO_SELF_SIGNED_CERT', 'HOSTNAME_MISMATCH'].includes(code)
   );
 }
 
