@@ -34,10 +34,13 @@ const { values: flags } = parseArgs({
     'base-rate': { type: 'string' },
     'latency-seconds': { type: 'string' },
     'warmup-seconds': { type: 'string' },
+    'cooldown-seconds': { type: 'string', default: '1' },
     // auto: profile a Strobe drain when Strobe misses a goal; always; never.
     profile: { type: 'string', default: 'auto' },
     // compiled: src/ built by tsc and run by plain node, as Strobe ships; bin: bin/strobe.js (dist/ if fresh, else tsx).
     'strobe-runtime': { type: 'string', default: 'compiled' },
+    // Function settings for the Strobe contenders, e.g. model.onnx.intraOpNumThreads=1 (comma-separated).
+    'strobe-set': { type: 'string', default: '' },
     'service-url': { type: 'string', default: process.env.PULSAR_SERVICE_URL ?? 'pulsar://127.0.0.1:6650' },
     'admin-url': { type: 'string', default: process.env.PULSAR_ADMIN_URL ?? 'http://127.0.0.1:8080' },
     'no-write': { type: 'boolean', default: false },
@@ -54,7 +57,19 @@ const contenders = (flags.contenders ?? '').split(',').map((c) => c.trim()).filt
 const loads = (flags.loads ?? (quick ? '50' : '25,50,75')).split(',').map(Number);
 const latencySeconds = Number(flags['latency-seconds'] ?? (quick ? 2 : 10));
 const warmupSeconds = Number(flags['warmup-seconds'] ?? (quick ? 0.5 : 2));
+const cooldownSeconds = Number(flags['cooldown-seconds']);
 const log = (line: string): void => void process.stderr.write(`${line}\n`);
+
+/** `a.b=1,c=true` → { 'a.b': 1, c: true }. */
+function parseSettings(text: string): Record<string, number | string | boolean> {
+  const out: Record<string, number | string | boolean> = {};
+  for (const pair of text.split(',').filter((p) => p.trim() !== '')) {
+    const [k, v = ''] = pair.split('=').map((x) => x.trim());
+    if (!k) continue;
+    out[k] = v === 'true' ? true : v === 'false' ? false : v !== '' && Number.isFinite(Number(v)) ? Number(v) : v;
+  }
+  return out;
+}
 
 function describeDrain(d: DrainFigures): string {
   const state = d.problems.length === 0 ? 'ok' : `PROBLEM: ${d.problems.join('; ')}`;
@@ -75,7 +90,7 @@ async function main(): Promise<void> {
   const workDir = mkdtempSync(join(tmpdir(), 'strobe-bench-scoring-'));
   const client = new PulsarClient({ serviceUrl: conn.serviceUrl, operationTimeoutMs: 30_000 });
   const runId = Date.now().toString(36);
-  const ctx: ScoringContext = { admin, client, conn, projectRoot: root, workDir, strobeCli, python: pythonPeer(), runId, keys, seed: Number(flags.seed), receiverQueueSize: 1000, log };
+  const ctx: ScoringContext = { admin, client, conn, projectRoot: root, workDir, strobeCli, python: pythonPeer(), runId, keys, seed: Number(flags.seed), receiverQueueSize: 1000, strobeSet: parseSettings(flags['strobe-set'] ?? ''), log };
   const maxWaitMs = 20;
   let backlog: Backlog | undefined;
   try {
@@ -107,7 +122,7 @@ async function main(): Promise<void> {
         for (const c of scorers) {
           const rate = Math.round((baseRate * load) / 100);
           log(`latency: ${contenderLabel(c)} at ${load}% (${rate}/s) ...`);
-          const l = await latencyRun(ctx, { contender: c, loadPercent: load, rate, seconds: latencySeconds, warmupSeconds, maxRate: rateOf(c) });
+          const l = await latencyRun(ctx, { contender: c, loadPercent: load, rate, seconds: latencySeconds, warmupSeconds, cooldownSeconds, maxRate: rateOf(c) });
           latency.push(l);
           log(`  ${l.skipped ?? `p50 ${fmt(l.stats?.p50, 1)} p99 ${fmt(l.stats?.p99, 1)} p99.9 ${fmt(l.stats?.p999, 1)} ms, fill ${fmt(l.meanBatchFill, 2)}${l.problems.length ? ` PROBLEM: ${l.problems.join('; ')}` : ''}`}`);
         }
@@ -127,8 +142,8 @@ async function main(): Promise<void> {
     const tag = flags.tag === undefined ? '' : `-${flags.tag}`;
     const chartName = `scoring-${dateStamp(at)}${tag}.svg`;
     const settings = {
-      events, keys, seed: ctx.seed, contenders, loads, latencySeconds, warmupSeconds, maxWaitMs,
-      strobeRuntime: runtime, subscriptionType: 'Key_Shared', receiverQueueSize: ctx.receiverQueueSize,
+      events, keys, seed: ctx.seed, contenders, loads, latencySeconds, warmupSeconds, cooldownSeconds, maxWaitMs,
+      strobeRuntime: runtime, strobeSet: ctx.strobeSet, subscriptionType: 'Key_Shared', receiverQueueSize: ctx.receiverQueueSize,
       pythonBatch: '100 messages or 1 s', backlogProduceSeconds: backlog.produceSeconds, baseRate,
     };
     const report: ReportInput = {

@@ -9,7 +9,7 @@ import { ratePerSecond } from '../lib/summary-stats.js';
 import { runJavaCeiling, type ContenderName } from './contenders.js';
 import { drainFigures, scoreParity, type DrainFigures, type Parity } from './figures.js';
 import { profileBreakdown, type ProfileBreakdown } from './profile-breakdown.js';
-import { benchTopic, createKeptTopic, deleteTopics, runScorer, type ScorerName, type ScoringContext } from './scoring-context.js';
+import { benchTopic, createKeptTopic, deleteTopics, runScorer, topicEntries, type ScorerName, type ScoringContext } from './scoring-context.js';
 import { fraudScoreDecoder, readTopic, type ReadbackRow } from './topic-readback.js';
 
 export interface Backlog {
@@ -66,9 +66,10 @@ export async function drainScorer(ctx: ScoringContext, backlog: Backlog, contend
     tag: `drain-${contender}`,
   });
   const out = await readTopic(ctx.client, output, backlog.events, fraudScoreDecoder(r.fn.config.schemas.output.path));
+  const outputEntries = await topicEntries(ctx, output);
   await deleteTopics(ctx, [output]);
   const ownRate = r.python ? ratePerSecond(r.python.count, r.python.firstReceiveMs, r.python.lastReceiptMs) : undefined;
-  const figures = drainFigures(contender, backlog.events, r.sr, out, { size: r.meanBatchSize, fill: r.meanBatchFill, ownRate });
+  const figures = drainFigures(contender, backlog.events, r.sr, out, { size: r.meanBatchSize, fill: r.meanBatchFill, ownRate, outputEntries });
   return { figures, rows: out.rows };
 }
 
@@ -107,6 +108,7 @@ export async function drainJava(ctx: ScoringContext, backlog: Backlog): Promise<
     problems: p.problems,
     meanBatchSize: Number.NaN,
     meanBatchFill: Number.NaN,
+    outputEntries: 0,
     notes: ['no scoring: receives and acks only', ...p.notes],
   };
 }

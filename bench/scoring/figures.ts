@@ -80,6 +80,8 @@ export interface DrainFigures extends ProcessFigures, OutputCheck {
   readonly ownRate: number | undefined;
   readonly meanBatchSize: number;
   readonly meanBatchFill: number;
+  /** Entries the broker wrote for the outputs (one per producer batch): its write work per event. */
+  readonly outputEntries: number;
   readonly notes: readonly string[];
 }
 
@@ -88,7 +90,7 @@ export function drainFigures(
   events: number,
   sr: ScoringRun,
   out: Readback,
-  batch: { size: number; fill: number; ownRate?: number },
+  batch: { size: number; fill: number; ownRate?: number; outputEntries: number },
 ): DrainFigures {
   const startMs = sr.firstDispatchMs;
   const endMs = lastOutputMs(out) ?? sr.outputCompleteMs;
@@ -106,6 +108,7 @@ export function drainFigures(
     problems: [...sr.problems, ...check.problems],
     meanBatchSize: batch.size,
     meanBatchFill: batch.fill,
+    outputEntries: batch.outputEntries,
     notes: [],
   };
 }
@@ -127,17 +130,23 @@ export interface LatencyStats {
 /**
  * End-to-end latency per event: the output's broker entry timestamp (the output reached the broker) minus
  * the input's producer publish time (the input left its producer), joined on transaction_id. Inputs
- * published in the first `warmupMs` are left out.
+ * published in the first `warmupMs` (start-up, JIT) and the last `cooldownMs` (a finite run's last
+ * partial batch waits for a timer a steady stream would not need) are left out.
  */
-export function latencyStats(inputs: readonly ReadbackRow[], outputs: readonly ReadbackRow[], warmupMs: number): LatencyStats {
+export function latencyStats(inputs: readonly ReadbackRow[], outputs: readonly ReadbackRow[], warmupMs: number, cooldownMs: number): LatencyStats {
   const outById = new Map<string, ReadbackRow>();
   for (const o of outputs) if (!outById.has(o.id)) outById.set(o.id, o);
-  const first = inputs.reduce((m, r) => Math.min(m, r.publishTime), Number.POSITIVE_INFINITY);
+  let first = Number.POSITIVE_INFINITY;
+  let last = Number.NEGATIVE_INFINITY;
+  for (const r of inputs) {
+    first = Math.min(first, r.publishTime);
+    last = Math.max(last, r.publishTime);
+  }
   const broker: number[] = [];
   const producer: number[] = [];
   let unmatched = 0;
   for (const i of inputs) {
-    if (i.publishTime < first + warmupMs) continue;
+    if (i.publishTime < first + warmupMs || i.publishTime > last - cooldownMs) continue;
     const o = outById.get(i.id);
     if (!o) {
       unmatched++;

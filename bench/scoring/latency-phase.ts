@@ -13,17 +13,21 @@ export interface LatencyRunOptions {
   /** Measured seconds of input, after the warm-up. */
   readonly seconds: number;
   readonly warmupSeconds: number;
+  /** Seconds of input after the measured part, left out (see latencyStats). */
+  readonly cooldownSeconds: number;
   /** The contender's own drain rate from phase 1: above it the run is not made. */
   readonly maxRate: number;
 }
 
 export async function latencyRun(ctx: ScoringContext, o: LatencyRunOptions): Promise<LatencyResult> {
-  const events = Math.max(100, Math.round(o.rate * (o.seconds + o.warmupSeconds)));
+  const events = Math.max(100, Math.round(o.rate * (o.warmupSeconds + o.seconds + o.cooldownSeconds)));
   const base = { contender: o.contender, loadPercent: o.loadPercent, offeredRate: o.rate, events };
   if (!(o.rate <= o.maxRate)) {
     return {
       ...base,
       achievedRate: undefined,
+      producerMaxLagMs: undefined,
+      producerCores: undefined,
       stats: undefined,
       meanBatchSize: Number.NaN,
       meanBatchFill: Number.NaN,
@@ -47,14 +51,14 @@ export async function latencyRun(ctx: ScoringContext, o: LatencyRunOptions): Pro
       subscription,
       count: events,
       // An overloaded contender drains what piled up at its own rate; leave it the time.
-      timeoutMs: 120_000 + ((o.seconds + o.warmupSeconds) * 1000 * o.rate) / Math.max(1, o.maxRate) * 4,
+      timeoutMs: 120_000 + ((events * 1000) / Math.max(1, o.maxRate)) * 4,
       tag,
       produce: () => producePaced(ctx.client, { projectRoot: ctx.projectRoot, topic: input, count: events, ratePerSecond: o.rate, keys: ctx.keys, seed: ctx.seed }),
     });
     const produced = r.sr.produced as PacedProduceResult | undefined;
     const inRows = await readTopic(ctx.client, input, events, transactionIdDecoder(r.fn.config.schemas.input.path));
     const outRows = await readTopic(ctx.client, output, events, fraudScoreDecoder(r.fn.config.schemas.output.path));
-    const stats = latencyStats(inRows.rows, outRows.rows, o.warmupSeconds * 1000);
+    const stats = latencyStats(inRows.rows, outRows.rows, o.warmupSeconds * 1000, o.cooldownSeconds * 1000);
     const first = inRows.rows.reduce((m, x) => Math.min(m, x.publishTime), Number.POSITIVE_INFINITY);
     const last = outRows.rows.reduce((m, x) => Math.max(m, x.brokerTime ?? x.publishTime), 0);
     const proc = processFigures(r.sr.run.sampler, r.sr.others, events, Number.isFinite(first) ? first : undefined, last > 0 ? last : undefined);
@@ -65,6 +69,8 @@ export async function latencyRun(ctx: ScoringContext, o: LatencyRunOptions): Pro
     return {
       ...base,
       achievedRate: produced?.achievedRate,
+      producerMaxLagMs: produced?.maxLagMs,
+      producerCores: produced ? produced.cpuSeconds / produced.seconds : undefined,
       stats,
       meanBatchSize: r.meanBatchSize,
       meanBatchFill: r.meanBatchFill,

@@ -12,8 +12,10 @@ export interface LatencyResult {
   readonly loadPercent: number;
   readonly offeredRate: number;
   readonly events: number;
-  /** Rate the paced producer achieved. */
+  /** Rate the paced producer achieved, its largest lag behind schedule and its cores busy (the load generator). */
   readonly achievedRate: number | undefined;
+  readonly producerMaxLagMs: number | undefined;
+  readonly producerCores: number | undefined;
   readonly stats: LatencyStats | undefined;
   readonly meanBatchSize: number;
   readonly meanBatchFill: number;
@@ -95,7 +97,7 @@ export function renderMarkdown(r: ReportInput): string {
   out.push('## Drain rate', '');
   out.push(
     markdownTable(
-      ['contender', 'events/s', 'window s', 'CPU s / 1k events', 'cores busy', 'peak RSS MiB', 'mean batch', 'batch fill', 'broker CPU s / 1k', 'other load (cores)', 'outputs', 'check'],
+      ['contender', 'events/s', 'window s', 'CPU s / 1k events', 'cores busy', 'peak RSS MiB', 'mean batch', 'batch fill', 'output entries', 'broker CPU s / 1k', 'other load (cores)', 'outputs', 'check'],
       r.drain.map((d) => [
         contenderLabel(d.contender),
         fmt(d.drainRate),
@@ -105,26 +107,30 @@ export function renderMarkdown(r: ReportInput): string {
         fmt(d.peakRssMiB),
         fmt(d.meanBatchSize, 1),
         fmt(d.meanBatchFill, 2),
+        fmt(d.outputEntries),
         fmt(d.brokerCpuSecondsPer1k, 3),
         fmt(d.otherCoresBusy, 2),
         d.contender === 'java' ? `${fmt(d.outputs)} received` : fmt(d.outputs),
-        [check(d.problems), ...d.notes].join('; '),
+        check(d.problems),
       ]),
     ),
     '',
   );
+  for (const d of r.drain) if (d.notes.length > 0) out.push(`- ${contenderLabel(d.contender)}: ${d.notes.join('; ')}.`);
+  if (r.drain.some((d) => d.notes.length > 0)) out.push('');
   out.push(
     'events/s: N ÷ (broker’s first dispatch of the backlog to the contender’s subscription → the last output stored by the broker, ' +
       'from its entry timestamp); for the Java ceiling, which writes no output, → its N-th receive (pulsar-perf’s DONE line). ' +
       'CPU and peak RSS: the contender’s process only (/proc, all threads: ONNX Runtime’s and the Pulsar client’s included), CPU over that window. ' +
       'batch fill: mean batch size ÷ the batch limit (Strobe: maxBatchSize from its /metrics; Python: 100). ' +
+      'output entries: what the broker stored for the outputs (a producer batch is one entry; Strobe batches outputs by key, so Key_Shared readers of the output keep key order, the Python loop batches them all together). ' +
       'other load: cores busy with anything but the contender and the broker during the window (the machine is shared).',
     '',
   );
   out.push('## End-to-end latency at fixed input rates', '');
   out.push(
     markdownTable(
-      ['contender', 'load', 'input events/s', 'events', 'p50 ms', 'p99 ms', 'p99.9 ms', 'max ms', 'mean batch', 'batch fill', 'CPU s / 1k', 'other load', 'check'],
+      ['contender', 'load', 'input events/s', 'events', 'p50 ms', 'p99 ms', 'p99.9 ms', 'max ms', 'mean batch', 'batch fill', 'CPU s / 1k', 'generator cores / lag ms', 'other load', 'check'],
       r.latency.map((l) => [
         contenderLabel(l.contender),
         `${l.loadPercent}%`,
@@ -137,6 +143,7 @@ export function renderMarkdown(r: ReportInput): string {
         fmt(l.meanBatchSize, 1),
         fmt(l.meanBatchFill, 2),
         fmt(l.cpuSecondsPer1k, 3),
+        l.producerCores === undefined ? '—' : `${fmt(l.producerCores, 2)} / ${fmt(l.producerMaxLagMs)}`,
         fmt(l.otherCoresBusy, 2),
         l.skipped ?? check(l.problems),
       ]),
@@ -146,7 +153,9 @@ export function renderMarkdown(r: ReportInput): string {
   out.push(
     `Load: a share of Strobe’s drain rate above, offered by a paced producer (released every millisecond, key-based batching) to a fresh topic while the contender runs. ` +
       `Latency per event: the output’s broker entry timestamp minus the input’s producer publish time, joined on transaction_id; ` +
-      `the first ${String(s.warmupSeconds)} s of input are a warm-up and left out. A contender is not run at a rate above its own drain rate (it could not keep up).`,
+      `the first ${String(s.warmupSeconds)} s of input (warm-up) and the last ${String(s.cooldownSeconds)} s (a finite run’s last partial batch waits for a timer that a steady stream would not) are left out. ` +
+      'A contender is not run at a rate above its own drain rate (it could not keep up). ' +
+      'generator: the harness process writing the input (cores busy, its largest lag behind schedule); other load (the generator included): cores busy with anything but the contender and the broker.',
     '',
   );
   out.push('## Ratios and goals', '');
@@ -163,8 +172,13 @@ export function renderMarkdown(r: ReportInput): string {
   }
   if (r.profile) {
     out.push('## Where Strobe’s time goes (CPU profile of the worker, JavaScript thread)', '');
-    out.push(`${fmt(r.profile.busyMs)} ms busy on the main thread over the profiled drain (start-up included). ONNX Runtime’s own threads do not appear in a V8 profile; their cost is in the process CPU above.`, '');
-    out.push(markdownTable(['stage', 'self ms', 'share'], r.profile.stages.map((st) => [st.stage, fmt(st.selfMs), `${fmt(st.percent, 1)}%`])), '');
+    out.push(
+      `${fmt(r.profile.busyMs)} ms busy on the main thread over a profiled drain of the same backlog (start-up included). ` +
+        'A sample counts for the stage of its nearest caller that belongs to one (a socket write issued by the producer is producer time; ' +
+        'frame decoding under a socket read is the consumer’s protocol work). ONNX Runtime’s own threads do not appear in a V8 profile; their cost is in the process CPU above.',
+      '',
+    );
+    out.push(markdownTable(['stage', 'ms', 'share'], r.profile.stages.map((st) => [st.stage, fmt(st.ms), `${fmt(st.percent, 1)}%`])), '');
     out.push(markdownTable(['function (file:name:line)', 'self %', 'self ms'], r.profile.top.map((h) => [h.where, fmt(h.selfPercent, 1), fmt(h.selfMs)])), '');
   }
   return out.join('\n');

@@ -2,6 +2,7 @@
 import { join } from 'node:path';
 import type { PulsarAdmin } from '../../src/client/admin.js';
 import type { PulsarClient } from '../../src/client/client.js';
+import { restPath } from '../../src/client/topic-name.js';
 import { StrobeError } from '../../src/errors.js';
 import { parsePromText, promHistogramMean } from '../lib/prometheus-text.js';
 import { PYTHON_BATCH, parsePythonResult, pythonProcess, strobeProcess, type Connection, type ContenderName, type PythonResult } from './contenders.js';
@@ -23,6 +24,8 @@ export interface ScoringContext {
   readonly keys: number;
   readonly seed: number;
   readonly receiverQueueSize: number;
+  /** Function settings changed for the Strobe contenders (dotted paths), for experiments; empty: as shipped. */
+  readonly strobeSet: Readonly<Record<string, number | string | boolean>>;
   readonly log: (line: string) => void;
 }
 
@@ -58,7 +61,7 @@ export async function runScorer(ctx: ScoringContext, contender: ScorerName, o: S
     input: o.input,
     output: o.output,
     subName: o.subscription,
-    batching: contender === 'strobe-batch1' ? { maxBatchSize: 1 } : undefined,
+    set: contender === 'python' ? {} : { ...ctx.strobeSet, ...(contender === 'strobe-batch1' ? { 'batching.maxBatchSize': 1 } : {}) },
   });
   const runOpts = { admin: ctx.admin, input: o.input, subscription: o.subscription, output: o.output, count: o.count, produce: o.produce, timeoutMs: o.timeoutMs, cwd: ctx.projectRoot };
   if (contender === 'python') {
@@ -94,6 +97,16 @@ export function benchTopic(ctx: ScoringContext, suffix: string): string {
 export async function createKeptTopic(ctx: ScoringContext, topic: string): Promise<void> {
   await ctx.admin.createTopic(topic);
   await ctx.admin.createSubscription(topic, 'bench-keep', 'earliest');
+}
+
+/** Entries the broker stored on a topic (a batch of messages is one entry): its write work, NaN if unknown. */
+export async function topicEntries(ctx: ScoringContext, topic: string): Promise<number> {
+  try {
+    const { text } = await ctx.admin.request('GET', `/admin/v2/${restPath(topic)}/internalStats`);
+    return (JSON.parse(text) as { entriesAddedCounter?: number }).entriesAddedCounter ?? Number.NaN;
+  } catch {
+    return Number.NaN;
+  }
 }
 
 export async function deleteTopics(ctx: ScoringContext, topics: readonly string[]): Promise<void> {

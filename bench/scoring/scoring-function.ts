@@ -21,8 +21,8 @@ export interface ScoringFunctionOptions {
   readonly input: string;
   readonly output: string;
   readonly subName: string;
-  /** Replaces fields of `batching:` (e.g. `{ maxBatchSize: 1 }`). */
-  readonly batching?: Readonly<Record<string, number | string>>;
+  /** Sets fields by dotted path (e.g. `batching.maxBatchSize: 1`, `model.onnx.intraOpNumThreads: 1`). */
+  readonly set?: Readonly<Record<string, number | string | boolean>>;
 }
 
 export interface ScoringFunction {
@@ -42,7 +42,7 @@ export function prepareScoringFunction(o: ScoringFunctionOptions): ScoringFuncti
   doc.set('inputs', [o.input]);
   doc.set('output', o.output);
   doc.set('subName', o.subName);
-  for (const [k, v] of Object.entries(o.batching ?? {})) doc.setIn(['batching', k], v);
+  for (const [path, v] of Object.entries(o.set ?? {})) doc.setIn(path.split('.'), v);
   writeFileSync(file, doc.toString());
   const schemasDir = join(o.projectRoot, 'schemas');
   const loaded = loadFunctionFile<FeatureSpec, OutputSpec, ModelSpec>({ file, schemasDir });
