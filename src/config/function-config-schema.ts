@@ -149,6 +149,21 @@ export const functionConfigSchema = {
     maxDelayMs: leaf({ doc: 'Upper bound of the redelivery delay.', default: 60000, format: integer({ min: 0, unit: 'milliseconds', example: 60000 }), type: 'integer (ms)' }),
     multiplier: leaf({ doc: 'Delay factor per further failure.', default: 2, format: positiveNumber(2), type: 'number' }),
   },
+  producerConfig: {
+    batchBuilder: leaf({
+      doc:
+        'How the output producer batches (Pulsar Functions producerConfig.batchBuilder). KEY_BASED keeps one key per batch entry, which Key_Shared consumers of the output need; DEFAULT mixes keys in an entry: far fewer entries for the broker when outputs have many keys, but a Key_Shared reader would route a whole entry by its first key.',
+      default: 'KEY_BASED',
+      format: oneOf(['KEY_BASED', 'DEFAULT']),
+      type: 'KEY_BASED | DEFAULT',
+    }),
+    batchingMaxPublishDelayMs: leaf({
+      doc: 'Longest time an output waits in the producer for its batch to fill.',
+      default: 1,
+      format: integer({ min: 0, max: 10_000, unit: 'milliseconds', example: 1 }),
+      type: 'integer (ms)',
+    }),
+  },
   receiverQueueSize: leaf({
     doc: 'Messages the broker may push ahead of processing, per consumer (Pulsar flow permits).',
     default: 1000,

@@ -46,6 +46,13 @@ export interface BatchingConfig {
   readonly maxEventsPerKey: number;
 }
 
+export interface ProducerConfig {
+  /** @default "KEY_BASED" */
+  readonly batchBuilder: 'KEY_BASED' | 'DEFAULT';
+  /** @default 1 */
+  readonly batchingMaxPublishDelayMs: number;
+}
+
 export interface NegativeAckBackoff {
   /** @default 1000 */
   readonly minDelayMs: number;
@@ -73,6 +80,7 @@ export interface FunctionConfig<F = FeatureSpec, O = OutputSpec, M = ModelSpec> 
   /** Dead-letter topic of each input (full names). */
   readonly deadLetterTopics: Readonly<Record<string, string>>;
   readonly negativeAckBackoff: NegativeAckBackoff;
+  readonly producerConfig: ProducerConfig;
   readonly receiverQueueSize: number;
   readonly timeoutMs: number;
   readonly forwardSourceMessageProperty: boolean;
@@ -143,6 +151,7 @@ interface Props {
   maxMessageRetries: number;
   deadLetterTopic: string | null;
   negativeAckBackoff: NegativeAckBackoff;
+  producerConfig: ProducerConfig;
   receiverQueueSize: number;
   timeoutMs: number;
   forwardSourceMessageProperty: boolean;
@@ -262,6 +271,7 @@ export function compileFunctionConfig<F = FeatureSpec, O = OutputSpec, M = Model
     maxMessageRetries: p.maxMessageRetries,
     deadLetterTopics,
     negativeAckBackoff: { ...nb },
+    producerConfig: { ...p.producerConfig },
     receiverQueueSize: p.receiverQueueSize,
     timeoutMs: p.timeoutMs,
     forwardSourceMessageProperty: p.forwardSourceMessageProperty,

@@ -139,9 +139,9 @@ export class FunctionRunner {
       this.producer = await this.deps.client.createProducer({
         topic: c.output,
         schema: avroSchemaInfo(c.output, c.schemas.output.schema),
-        batchingType: 'keyBased',
+        batchingType: c.producerConfig.batchBuilder === 'DEFAULT' ? 'default' : 'keyBased',
         maxPendingMessages: Math.max(1000, c.batching.maxBatchSize * c.batching.maxInflightBatches * 2),
-        batchingMaxPublishDelayMs: 1,
+        batchingMaxPublishDelayMs: c.producerConfig.batchingMaxPublishDelayMs,
         properties: { 'strobe.function': c.name },
       });
       for (const input of c.inputs) {
