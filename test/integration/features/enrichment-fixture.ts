@@ -2,7 +2,7 @@
 // redis-server a test can stop and start), a function with featureSources/streamFeatures whose output
 // carries the enriched fields, and the brute-force reference of the velocity features.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -41,16 +41,34 @@ export class PrivateRedis {
   }
 
   static async start(): Promise<PrivateRedis> {
-    const r = new PrivateRedis(await freePort(), mkdtempSync(join(tmpdir(), 'strobe-redis-test-')));
-    await r.start();
-    return r;
+    // Two tests may be handed the same free port at once; the loser's server cannot bind and exits
+    // after daemonizing, so check that the server answering is ours.
+    for (let attempt = 0; ; attempt++) {
+      const r = new PrivateRedis(await freePort(), mkdtempSync(join(tmpdir(), 'strobe-redis-test-')));
+      await r.start(false);
+      if (r.isOurs()) return r;
+      if (attempt >= 4) throw new Error('could not start a private redis-server on a port of its own');
+    }
   }
 
-  async start(): Promise<void> {
+  /** The server on our port is the one our pid file names. */
+  private isOurs(): boolean {
+    const m = /^process_id:(\d+)/m.exec(this.cli('info', 'server'));
+    try {
+      return m?.[1] !== undefined && readFileSync(join(this.dir, 'pid'), 'utf8').trim() === m[1];
+    } catch {
+      return false;
+    }
+  }
+
+  /** Starts (again) on this port; `strict: false` leaves the check to isOurs (the port may be taken). */
+  async start(strict = true): Promise<void> {
     const args = ['--port', String(this.port), '--bind', '127.0.0.1', '--daemonize', 'yes', '--pidfile', join(this.dir, 'pid'), '--dir', this.dir, '--logfile', join(this.dir, 'log'), '--save', '', '--appendonly', 'yes', '--appendfsync', 'always'];
     const res = spawnSync('redis-server', args, { encoding: 'utf8' });
     if (res.status !== 0) throw new Error(`redis-server did not start (is Debian's redis-server installed? .ci/run installs it): ${res.stderr || res.error?.message}`);
-    await waitFor(() => this.cli('ping').trim() === 'PONG', { what: 'redis-server up', timeoutMs: 10_000, intervalMs: 20 });
+    await waitFor(() => this.cli('ping').trim() === 'PONG' && existsSync(join(this.dir, 'pid')), { what: 'redis-server up', timeoutMs: 10_000, intervalMs: 20 }).catch((err: unknown) => {
+      if (strict) throw err;
+    });
   }
 
   /** SHUTDOWN (the append-only file keeps the data). */
