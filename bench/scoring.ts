@@ -1,9 +1,9 @@
 // Scoring benchmark: Strobe against what users would otherwise run, on the same broker, backlog and model.
 //   npx tsx bench/scoring.ts [--events N] [--keys K] [--contenders strobe,strobe-batch1,python,java] [--quick]
 // See bench/README.md for what is measured and how.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { PulsarAdmin } from '../src/client/admin.js';
 import { PulsarClient } from '../src/client/client.js';
@@ -47,6 +47,8 @@ const { values: flags } = parseArgs({
     tag: { type: 'string' },
     // Also write the results JSON here (the CI smoke test reads it).
     'json-out': { type: 'string' },
+    // Re-render the .md and .svg of a results JSON (after a change to the report), without running anything.
+    'from-json': { type: 'string' },
   },
 });
 
@@ -170,7 +172,18 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((err: unknown) => {
+/** Writes <base>.md and <base>.svg again from <base>.json. */
+function rerender(file: string): void {
+  const json = JSON.parse(readFileSync(file, 'utf8')) as Omit<ReportInput, 'at'> & { at: string };
+  const base = file.replace(/\.json$/, '');
+  const report: ReportInput = { ...json, at: new Date(json.at), chartFile: `${basename(base)}.svg` };
+  writeFileSync(`${base}.md`, `${renderMarkdown(report)}\n`);
+  writeFileSync(`${base}.svg`, renderChart(report));
+  log(`wrote ${base}.md and ${base}.svg`);
+}
+
+if (flags['from-json'] !== undefined) rerender(flags['from-json']);
+else main().catch((err: unknown) => {
   log(`scoring: ${(err as Error).stack ?? String(err)}`);
   process.exitCode = 1;
 });

@@ -27,7 +27,7 @@ export interface BarPanel {
 }
 
 /** Layout in pixels: label column, bar area, bar height, gap between groups, panel title. */
-const L = { width: 900, label: 150, area: 560, bar: 16, gap: 10, title: 30 } as const;
+const L = { width: 960, label: 200, area: 600, bar: 16, gap: 10, title: 30 } as const;
 const PALETTE = ['#3b6fb6', '#e08a2c', '#5a9e4b', '#b5475a', '#7c62b0', '#8a8a8a'];
 
 function esc(s: string): string {

@@ -6,6 +6,7 @@ import { barChartSvg, type BarPanel } from '../lib/svg-bar-chart.js';
 import type { ContenderName } from './contenders.js';
 import type { DrainFigures, LatencyStats, Parity } from './figures.js';
 import type { ProfileBreakdown } from './profile-breakdown.js';
+import type { StrobeStages } from './scoring-context.js';
 
 export interface LatencyResult {
   readonly contender: ContenderName;
@@ -19,6 +20,7 @@ export interface LatencyResult {
   readonly stats: LatencyStats | undefined;
   readonly meanBatchSize: number;
   readonly meanBatchFill: number;
+  readonly strobeStages: StrobeStages | undefined;
   readonly cpuSecondsPer1k: number;
   readonly otherCoresBusy: number;
   /** Why the run was not made (e.g. the rate is above what the contender drains at most). */
@@ -158,6 +160,17 @@ export function renderMarkdown(r: ReportInput): string {
       'generator: the harness process writing the input (cores busy, its largest lag behind schedule); other load (the generator included): cores busy with anything but the contender and the broker.',
     '',
   );
+  const staged = r.latency.filter((l) => l.strobeStages !== undefined);
+  if (staged.length > 0) {
+    out.push('Inside the Strobe worker (its own /metrics over each latency run):', '');
+    out.push(
+      markdownTable(
+        ['contender', 'load', 'mean queue wait ms', 'mean model call ms', 'batches flushed full / on time'],
+        staged.map((l) => [contenderLabel(l.contender), `${l.loadPercent}%`, fmt(l.strobeStages?.queueWaitMs, 1), fmt(l.strobeStages?.inferenceMs, 2), `${fmt(l.strobeStages?.flushedFull)} / ${fmt(l.strobeStages?.flushedOnTime)}`]),
+      ),
+      '',
+    );
+  }
   out.push('## Ratios and goals', '');
   out.push(markdownTable(['ratio', 'value', 'goal', 'met'], r.goals.map((g) => [g.what, fmt(g.value, 2), g.goal, g.met === undefined ? '—' : g.met ? 'yes' : 'no'])), '');
   if (r.parity.length > 0) {
@@ -208,5 +221,7 @@ export function renderChart(r: ReportInput): string {
         })),
     })),
   };
-  return barChartSvg('Strobe scoring benchmark', latencyPanel.groups.length > 0 ? [drainPanel, latencyPanel] : [drainPanel], `${r.at.toISOString().slice(0, 10)} · ${machineLine(r.machine)}`);
+  const m = r.machine;
+  const subtitle = `${r.at.toISOString().slice(0, 10)} · ${m.cores} × ${m.cpuModel}, ${m.memoryGiB} GiB, broker on the same machine · Node ${m.node} · ${fmt(r.settings.events)} transactions, ${fmt(r.settings.keys)} keys`;
+  return barChartSvg('Strobe scoring benchmark', latencyPanel.groups.length > 0 ? [drainPanel, latencyPanel] : [drainPanel], subtitle);
 }

@@ -4,7 +4,7 @@ import type { PulsarAdmin } from '../../src/client/admin.js';
 import type { PulsarClient } from '../../src/client/client.js';
 import { restPath } from '../../src/client/topic-name.js';
 import { StrobeError } from '../../src/errors.js';
-import { parsePromText, promHistogramMean } from '../lib/prometheus-text.js';
+import { parsePromText, promHistogramMean, promSum } from '../lib/prometheus-text.js';
 import { PYTHON_BATCH, parsePythonResult, pythonProcess, strobeProcess, type Connection, type ContenderName, type PythonResult } from './contenders.js';
 import { FUNCTION_NAME, prepareScoringFunction, type ScoringFunction } from './scoring-function.js';
 import { runScoringProcess, type ScoringRun } from './scoring-run.js';
@@ -37,7 +37,19 @@ export interface ScorerRun {
   readonly sr: ScoringRun;
   readonly meanBatchSize: number;
   readonly meanBatchFill: number;
+  /** Strobe's own view (its /metrics): where an event's time goes inside the worker. */
+  readonly strobeStages: StrobeStages | undefined;
   readonly python: PythonResult | undefined;
+}
+
+export interface StrobeStages {
+  /** Mean wait of a batch's oldest event in the key batcher (ms). */
+  readonly queueWaitMs: number;
+  /** Mean model call (ms). */
+  readonly inferenceMs: number;
+  /** Batches flushed because they were full, and because their oldest event had waited maxWaitMs. */
+  readonly flushedFull: number;
+  readonly flushedOnTime: number;
 }
 
 export interface ScorerRunOptions {
@@ -70,7 +82,7 @@ export async function runScorer(ctx: ScoringContext, contender: ScorerName, o: S
     const sr = await runScoringProcess(proc, runOpts);
     const python = parsePythonResult(sr.run.stdout);
     const size = python?.meanBatchSize ?? Number.NaN;
-    return { fn, sr, meanBatchSize: size, meanBatchFill: size / PYTHON_BATCH.size, python };
+    return { fn, sr, meanBatchSize: size, meanBatchFill: size / PYTHON_BATCH.size, strobeStages: undefined, python };
   }
   const sr = await runScoringProcess(strobeProcess(ctx.strobeCli, fn, ctx.conn, o.cpuProfileDir), runOpts);
   const metrics = parsePromText(sr.scraped ?? '');
@@ -80,6 +92,12 @@ export async function runScorer(ctx: ScoringContext, contender: ScorerName, o: S
     sr,
     meanBatchSize: promHistogramMean(metrics, 'strobe_batch_size_events', where),
     meanBatchFill: promHistogramMean(metrics, 'strobe_batch_fill_ratio', where),
+    strobeStages: {
+      queueWaitMs: promHistogramMean(metrics, 'strobe_queue_wait_seconds', where) * 1000,
+      inferenceMs: promHistogramMean(metrics, 'strobe_inference_duration_seconds', where) * 1000,
+      flushedFull: promSum(metrics, 'strobe_batch_flushes_total', { ...where, reason: 'size' }),
+      flushedOnTime: promSum(metrics, 'strobe_batch_flushes_total', { ...where, reason: 'time' }),
+    },
     python: undefined,
   };
 }
