@@ -7,8 +7,6 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import avro from 'avsc';
-import type { PulsarClient } from '../../../src/client/client.js';
-import type { Message } from '../../../src/client/message.js';
 import { loadFunctionFile, type FunctionConfig } from '../../../src/config/function-config.js';
 import { waitFor } from '../../helpers/pulsar.js';
 
@@ -233,18 +231,4 @@ export function transactions(n: number, cards: number, runId: string, seed = 1):
   return out;
 }
 
-/** Reads `count` messages (and a little more, to see duplicates) from `topic` with a fresh subscription. */
-export async function collect(client: PulsarClient, topic: string, count: number, timeoutMs = 90_000): Promise<Message[]> {
-  const c = await client.subscribe({ topic, subscription: 'collector', initialPosition: 'Earliest', subscriptionType: 'Shared' });
-  const out: Message[] = [];
-  await waitFor(async () => {
-    for (const m of await c.batchReceive({ maxMessages: 1000, timeoutMs: 100 })) {
-      out.push(m);
-      c.ack(m);
-    }
-    return out.length >= count;
-  }, { timeoutMs, what: `${count} messages on ${topic} (have ${out.length})` });
-  for (const m of await c.batchReceive({ maxMessages: 1000, timeoutMs: 300 })) out.push(m);
-  await c.close();
-  return out;
-}
+export { collect } from '../../helpers/client.js';

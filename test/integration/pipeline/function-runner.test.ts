@@ -2,12 +2,10 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import avro from 'avsc';
-import type { PulsarClient } from '../../../src/client/client.js';
-import type { Message } from '../../../src/client/message.js';
 import { FunctionRunner } from '../../../src/pipeline/function-runner.js';
 import { avroSchemaInfo } from '../../../src/schema/pulsar-schema.js';
 import { admin, uniqueTopic, waitFor } from '../../helpers/pulsar.js';
-import { withClient } from '../../helpers/client.js';
+import { collect, withClient } from '../../helpers/client.js';
 import { PAYMENT_V1, PAYMENT_V2, SCORE, ScriptedBackend, writeTestFunction } from '../../helpers/test-function.js';
 import { silentLogger } from '../../../src/client/logger.js';
 
@@ -16,22 +14,6 @@ const payV2 = avro.Type.forSchema(PAYMENT_V2 as avro.Schema);
 const scoreType = avro.Type.forSchema(SCORE as avro.Schema);
 
 interface Score { id: string; card: string; seq: number; score: number; model_name: string; model_version: string; event_time: number; scoring_latency_ms: number }
-
-async function collect(client: PulsarClient, topic: string, count: number, timeoutMs = 60_000): Promise<Message[]> {
-  const c = await client.subscribe({ topic, subscription: 'collector', initialPosition: 'Earliest', subscriptionType: 'Shared' });
-  const out: Message[] = [];
-  await waitFor(async () => {
-    for (const m of await c.batchReceive({ maxMessages: 1000, timeoutMs: 100 })) {
-      out.push(m);
-      c.ack(m);
-    }
-    return out.length >= count;
-  }, { timeoutMs, what: `${count} messages on ${topic} (have ${out.length})` });
-  // Anything beyond `count` would be a duplicate: look a little longer.
-  for (const m of await c.batchReceive({ maxMessages: 1000, timeoutMs: 300 })) out.push(m);
-  await c.close();
-  return out;
-}
 
 async function backlogDrained(topic: string, subscription: string): Promise<boolean> {
   const s = (await admin().topicStats(topic)).subscriptions[subscription];
