@@ -71,9 +71,16 @@ if (needsBroker && !env.PULSAR_SERVICE_URL) {
 }
 
 // Feature store tests need Redis: STROBE_REDIS_URL if set, otherwise Debian's redis-server is started
-// here on a free loopback port (and stopped at the end). Without redis-server those tests fail, saying so.
+// here on a free loopback port (and stopped at the end); as root it is installed first if missing.
+// Without redis-server those tests fail, saying so.
 let redisPidFile;
-if (needsBroker && !env.STROBE_REDIS_URL && spawnSync('redis-server', ['--version']).status === 0) {
+const hasRedis = () => spawnSync('redis-server', ['--version']).status === 0;
+if (needsBroker && !env.STROBE_REDIS_URL && !hasRedis() && process.getuid?.() === 0 && spawnSync('apt-get', ['--version']).status === 0) {
+  console.error('run-tests: installing redis-server from Debian for the feature store tests');
+  spawnSync('apt-get', ['update', '-qq'], { stdio: 'inherit' });
+  spawnSync('apt-get', ['install', '-y', '-qq', 'redis-server'], { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+}
+if (needsBroker && !env.STROBE_REDIS_URL && hasRedis()) {
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'strobe-redis-'));
   redisPidFile = join(dir, 'redis.pid');
