@@ -13,13 +13,13 @@ import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
 import { Document, isScalar, visit } from 'yaml';
 import { TransactionGenerator, type Transaction } from '../../src/generator/transactions.js';
-import { Prng } from '../../src/generator/prng.js';
 import { FeatureMapper } from '../../src/features/feature-mapper.js';
 import { columnNames } from '../../src/features/feature-spec.js';
 import { validateFeatureSpec } from '../../src/features/validate-feature-spec.js';
 import { rocAuc } from '../../src/inference/auc.js';
 import { fileSaveHandler } from '../../src/inference/tfjs-file-io.js';
 import { fitFraudFeatures } from './fraud-features.js';
+import { fitFraudMlp, seededOrder } from './fraud-mlp.js';
 import { denseGraph, writeOnnxModel } from './onnx-writer.js';
 import { denseLayers } from './tfjs-to-onnx.js';
 
@@ -57,40 +57,11 @@ function encode(rows: readonly Transaction[]): { x: Float32Array; y: Float32Arra
   return { x: tensors.features!.data, y: Float32Array.from(kept, (i) => (rows[i]!.is_fraud ? 1 : 0)) };
 }
 
-// Seeded shuffle of the training rows (tfjs' own shuffle uses Math.random).
-const rng = new Prng(seed ^ 0x7a11);
-const order = Array.from({ length: TRAIN }, (_, i) => i);
-for (let i = order.length - 1; i > 0; i--) {
-  const j = rng.int(i + 1);
-  [order[i], order[j]] = [order[j]!, order[i]!];
-}
+const order = seededOrder(TRAIN, seed);
 const trainSet = encode(order.map((i) => train[i]!));
 const validSet = encode(valid);
 const testSet = encode(test);
-
-const input = tf.input({ shape: [width], name: 'features' });
-const dense = (units: number, activation: 'relu' | 'sigmoid', name: string, layerSeed: number) =>
-  tf.layers.dense({ units, activation, name, kernelInitializer: tf.initializers.glorotUniform({ seed: layerSeed }), biasInitializer: 'zeros' });
-const h1 = dense(32, 'relu', 'dense_1', seed + 1).apply(input) as tf.SymbolicTensor;
-const h2 = dense(16, 'relu', 'dense_2', seed + 2).apply(h1) as tf.SymbolicTensor;
-const score = dense(1, 'sigmoid', 'score', seed + 3).apply(h2) as tf.SymbolicTensor;
-const model = tf.model({ inputs: input, outputs: score, name: 'fraud_mlp' });
-model.compile({ optimizer: tf.train.adam(0.002), loss: 'binaryCrossentropy' });
-
-const xs = tf.tensor2d(trainSet.x, [trainSet.y.length, width]);
-const ys = tf.tensor2d(trainSet.y, [trainSet.y.length, 1]);
-await model.fit(xs, ys, {
-  epochs: EPOCHS,
-  batchSize: BATCH,
-  shuffle: false,
-  verbose: 0,
-  callbacks: { onEpochEnd: (epoch, logs) => console.log(`epoch ${epoch + 1}/${EPOCHS} loss ${logs?.loss?.toFixed(5)}`) },
-});
-tf.dispose([xs, ys]);
-
-function predict(x: Float32Array): Float32Array {
-  return tf.tidy(() => (model.predict(tf.tensor2d(x, [x.length / width, width]), { batchSize: 4096 }) as tf.Tensor).dataSync() as Float32Array);
-}
+const { model, predict } = await fitFraudMlp(trainSet, { width, seed, name: 'fraud_mlp', epochs: EPOCHS, batchSize: BATCH });
 
 // Threshold: best F1 on the validation slice.
 const validScores = predict(validSet.x);
