@@ -13,14 +13,18 @@ export function strobeBin(): string {
   return join(projectRoot(), 'bin', 'strobe.js');
 }
 
-/** Runs `strobe ...args` to completion (killed after timeoutMs). */
-export function runStrobe(args: readonly string[], opts: { timeoutMs?: number; env?: Record<string, string>; cwd?: string } = {}): Promise<CliResult> {
+/** Runs a command to completion, collecting its output (killed after timeoutMs). */
+export function runProcess(
+  cmd: string,
+  args: readonly string[],
+  opts: { timeoutMs?: number; env?: Record<string, string>; cwd?: string } = {},
+): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawnStrobe(args, opts);
+    const child = spawn(cmd, args, { cwd: opts.cwd ?? projectRoot(), env: { ...process.env, ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
-    child.stdout?.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 120_000);
     child.on('error', reject);
     child.on('close', (code) => {
@@ -28,6 +32,11 @@ export function runStrobe(args: readonly string[], opts: { timeoutMs?: number; e
       resolve({ code, stdout, stderr });
     });
   });
+}
+
+/** Runs `strobe ...args` to completion (killed after timeoutMs). */
+export function runStrobe(args: readonly string[], opts: { timeoutMs?: number; env?: Record<string, string>; cwd?: string } = {}): Promise<CliResult> {
+  return runProcess(process.execPath, [strobeBin(), ...args], opts);
 }
 
 /** Starts `strobe ...args` and returns the process (the caller stops it). */
