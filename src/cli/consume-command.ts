@@ -4,33 +4,49 @@ import { Command, InvalidArgumentError } from 'commander';
 import type { PulsarClient } from '../client/client.js';
 import type { Message } from '../client/message.js';
 import { SchemaType } from '../wire/enums.js';
-import { avroType } from '../schema/avro-codec.js';
+import { avroType, SchemaMismatchError } from '../schema/avro-codec.js';
+import { WriterSchemaCache } from '../schema/writer-schema-cache.js';
 import { addConnectionOptions, connect } from './client-flags.js';
 import { printError } from './errors-output.js';
 import type { WorkerFlags } from './functions-command.js';
 
 /** Decodes messages with the schema registered under their schema version (latest when they carry none). */
 export class RegisteredSchemaDecoder {
-  private readonly types = new Map<string, Promise<avro.Type | undefined>>();
-  constructor(private readonly client: PulsarClient) {}
+  private readonly writers: WriterSchemaCache;
+  private readonly latest = new Map<string, Promise<avro.Type | undefined>>();
+
+  constructor(private readonly client: PulsarClient) {
+    this.writers = new WriterSchemaCache((topic, version) => client.getSchema(topic, version));
+  }
 
   async decode(m: Message): Promise<unknown> {
-    const version = m.schemaVersion && m.schemaVersion.length > 0 ? m.schemaVersion : undefined;
-    const key = `${m.topic.replace(/-partition-\d+$/, '')}@${version?.toString('hex') ?? 'latest'}`;
-    let p = this.types.get(key);
-    if (!p) {
-      p = this.client.getSchema(m.topic.replace(/-partition-\d+$/, ''), version).then((s) =>
-        s && s.schema.type === SchemaType.Avro ? avroType(Buffer.from(s.schema.schemaData).toString('utf8')) : undefined,
-      );
-      this.types.set(key, p);
-    }
-    const type = await p;
+    const type = await this.typeOf(m);
     if (!type) return m.value.toString('utf8');
     try {
       return type.fromBuffer(m.value);
     } catch (err) {
       return { undecodable: m.value.toString('base64'), error: (err as Error).message };
     }
+  }
+
+  /** The Avro type the message was written with; undefined for a schema that is not Avro (shown as text). */
+  private async typeOf(m: Message): Promise<avro.Type | undefined> {
+    const version = m.schemaVersion && m.schemaVersion.length > 0 ? m.schemaVersion : undefined;
+    if (version) {
+      try {
+        return await this.writers.get(m.topic, version);
+      } catch (err) {
+        if (err instanceof SchemaMismatchError) return undefined;
+        throw err;
+      }
+    }
+    const topic = m.topic.replace(/-partition-\d+$/, '');
+    let p = this.latest.get(topic);
+    if (!p) {
+      p = this.client.getSchema(topic).then((s) => (s && s.schema.type === SchemaType.Avro ? avroType(Buffer.from(s.schema.schemaData).toString('utf8')) : undefined));
+      this.latest.set(topic, p);
+    }
+    return p;
   }
 }
 
