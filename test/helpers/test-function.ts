@@ -51,27 +51,48 @@ export interface TestFunctionOptions {
   readonly extra?: Record<string, unknown>;
 }
 
-export function writeTestFunction(o: TestFunctionOptions): { dir: string; config: FunctionConfig } {
-  const root = mkdtempSync(join(tmpdir(), 'strobe-fn-'));
-  const dir = join(root, o.name);
-  const schemas = join(root, 'schemas');
-  for (const d of [dir, schemas]) mkdirp(d);
-  writeFileSync(join(schemas, 'payment.avsc'), JSON.stringify(o.inputSchema ?? PAYMENT_V1));
-  writeFileSync(join(schemas, 'score.avsc'), JSON.stringify(SCORE));
-  writeFileSync(join(dir, 'model.onnx'), 'scripted model: not loaded');
-  const yaml = {
-    name: o.name,
-    inputs: [o.input],
-    output: o.output,
+/**
+ * The settings every scripted test function shares: Key_Shared on `card`, small batches, quick retries, the
+ * scripted model (not loaded: tests inject ScriptedBackend) scoring the `amount` column.
+ */
+export function scriptedFunctionYaml(name: string, input: string, output: string): Record<string, unknown> {
+  return {
+    name,
+    inputs: [input],
+    output,
     subscriptionType: 'Key_Shared',
     subscriptionPosition: 'Earliest',
     maxMessageRetries: 2,
     negativeAckBackoff: { minDelayMs: 100, maxDelayMs: 400, multiplier: 2 },
-    schemas: { input: 'payment.avsc', output: 'score.avsc' },
     key: 'card',
-    batching: { mode: 'event', maxBatchSize: 64, maxBatchBytes: '1MiB', maxWaitMs: 10, maxInflightBatches: 2, ...o.batching },
+    batching: { mode: 'event', maxBatchSize: 64, maxBatchBytes: '1MiB', maxWaitMs: 10, maxInflightBatches: 2 },
     model: { backend: 'onnx', path: 'model.onnx', device: 'cpu', name: 'scripted', version: '7' },
     features: [{ input: 'features', columns: [{ field: 'amount', kind: 'numeric' }] }],
+  };
+}
+
+/** Writes `<tmp>/<name>/function.yaml` (+ a placeholder model) and `<tmp>/schemas/*.avsc`, then loads it. */
+export function writeFunctionDir(name: string, schemas: Readonly<Record<string, unknown>>, yaml: Record<string, unknown>): { dir: string; config: FunctionConfig } {
+  const root = mkdtempSync(join(tmpdir(), 'strobe-fn-'));
+  const dir = join(root, name);
+  const schemasDir = join(root, 'schemas');
+  mkdirSync(dir, { recursive: true });
+  mkdirSync(schemasDir, { recursive: true });
+  for (const [file, schema] of Object.entries(schemas)) writeFileSync(join(schemasDir, file), JSON.stringify(schema));
+  writeFileSync(join(dir, 'model.onnx'), 'scripted model: not loaded');
+  const file = join(dir, 'function.yaml');
+  writeFileSync(file, JSON.stringify(yaml, null, 2));
+  const r = loadFunctionFile<FeatureSpec, OutputSpec, ModelSpec>({ file, schemasDir });
+  if (!r.value) throw new Error(`test function invalid:\n${r.errors.map((e) => e.message).join('\n')}`);
+  return { dir, config: r.value };
+}
+
+export function writeTestFunction(o: TestFunctionOptions): { dir: string; config: FunctionConfig } {
+  const base = scriptedFunctionYaml(o.name, o.input, o.output);
+  return writeFunctionDir(o.name, { 'payment.avsc': o.inputSchema ?? PAYMENT_V1, 'score.avsc': SCORE }, {
+    ...base,
+    schemas: { input: 'payment.avsc', output: 'score.avsc' },
+    batching: { ...(base.batching as Record<string, unknown>), ...o.batching },
     outputs: {
       id: { kind: 'field' },
       card: { kind: 'field' },
@@ -79,16 +100,7 @@ export function writeTestFunction(o: TestFunctionOptions): { dir: string; config
       score: { kind: 'score', output: 'score', index: 0 },
     },
     ...o.extra,
-  };
-  const file = join(dir, 'function.yaml');
-  writeFileSync(file, JSON.stringify(yaml, null, 2));
-  const r = loadFunctionFile<FeatureSpec, OutputSpec, ModelSpec>({ file, schemasDir: schemas });
-  if (!r.value) throw new Error(`test function invalid:\n${r.errors.map((e) => e.message).join('\n')}`);
-  return { dir, config: r.value };
-}
-
-function mkdirp(d: string): void {
-  mkdirSync(d, { recursive: true });
+  });
 }
 
 /** A model double: score = amount / 1000. `failWhen(amount, call)` makes a call with that row throw. */

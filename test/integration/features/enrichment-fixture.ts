@@ -2,13 +2,14 @@
 // redis-server a test can stop and start), a function with featureSources/streamFeatures whose output
 // carries the enriched fields, and the brute-force reference of the velocity features.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import avro from 'avsc';
-import { loadFunctionFile, type FunctionConfig } from '../../../src/config/function-config.js';
+import type { FunctionConfig } from '../../../src/config/function-config.js';
 import { waitFor } from '../../helpers/pulsar.js';
+import { scriptedFunctionYaml, writeFunctionDir } from '../../helpers/test-function.js';
 
 export function sharedRedisUrl(): string {
   const url = process.env.STROBE_REDIS_URL;
@@ -162,28 +163,10 @@ export interface EnrichedFunctionOptions {
 
 /** A function (scripted model: score = amount / 1000) whose outputs copy the enriched fields. */
 export function writeEnrichedFunction(o: EnrichedFunctionOptions): FunctionConfig {
-  const root = mkdtempSync(join(tmpdir(), 'strobe-fresh-'));
-  const dir = join(root, o.name);
-  const schemas = join(root, 'schemas');
-  mkdirSync(dir, { recursive: true });
-  mkdirSync(schemas, { recursive: true });
-  writeFileSync(join(schemas, 'tx.avsc'), JSON.stringify(TX));
-  writeFileSync(join(schemas, 'score.avsc'), JSON.stringify(ENRICHED_SCORE));
-  writeFileSync(join(dir, 'model.onnx'), 'scripted model: not loaded');
   const copied = ['merchant_risk', 'card_avg', 'n1m', 'n1h', 'sum1h', 'max1m', 'mean1h', 'gap_s'].filter((f) => JSON.stringify([o.featureSources, o.streamFeatures]).includes(`"${f}"`));
-  const yaml = {
-    name: o.name,
-    inputs: [o.input],
-    output: o.output,
-    subscriptionType: 'Key_Shared',
-    subscriptionPosition: 'Earliest',
-    maxMessageRetries: 2,
-    negativeAckBackoff: { minDelayMs: 100, maxDelayMs: 400, multiplier: 2 },
+  return writeFunctionDir(o.name, { 'tx.avsc': TX, 'score.avsc': ENRICHED_SCORE }, {
+    ...scriptedFunctionYaml(o.name, o.input, o.output),
     schemas: { input: 'tx.avsc', output: 'score.avsc' },
-    key: 'card',
-    batching: { mode: 'event', maxBatchSize: 64, maxBatchBytes: '1MiB', maxWaitMs: 10, maxInflightBatches: 2 },
-    model: { backend: 'onnx', path: 'model.onnx', device: 'cpu', name: 'scripted', version: '7' },
-    features: [{ input: 'features', columns: [{ field: 'amount', kind: 'numeric' }] }],
     outputs: {
       id: { kind: 'field' },
       card: { kind: 'field' },
@@ -193,12 +176,7 @@ export function writeEnrichedFunction(o: EnrichedFunctionOptions): FunctionConfi
     ...(o.featureSources === undefined ? {} : { featureSources: o.featureSources }),
     ...(o.streamFeatures === undefined ? {} : { streamFeatures: o.streamFeatures }),
     ...o.extra,
-  };
-  const file = join(dir, 'function.yaml');
-  writeFileSync(file, JSON.stringify(yaml, null, 2));
-  const r = loadFunctionFile({ file, schemasDir: schemas });
-  if (!r.value) throw new Error(`test function invalid:\n${r.errors.map((e) => e.message).join('\n')}`);
-  return r.value as FunctionConfig;
+  }).config;
 }
 
 /** Velocity features straight from their definition, over every event of the card up to this one. */
