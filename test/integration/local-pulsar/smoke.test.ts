@@ -56,8 +56,11 @@ describe('real broker smoke test', () => {
     assert.match(consumed.stdout + consumed.stderr, /20 messages successfully consumed/);
     assert.equal((consumed.stdout.match(/hello-from-java/g) ?? []).length, 20);
 
-    const stats = await admin().partitionedStats(topic);
+    // Acks reach the broker's statistics asynchronously: wait (with a deadline) for the backlog to drain.
+    const stats = await waitFor(async () => {
+      const s = await admin().partitionedStats(topic);
+      return s.subscriptions[subscription]?.msgBacklog === 0 ? s : undefined;
+    }, { what: 'the partitioned subscription backlog to reach 0 after the Java consumer acked', timeoutMs: 20_000 });
     assert.equal(stats.msgInCounter, 20);
-    assert.equal(stats.subscriptions[subscription]?.msgBacklog, 0);
   });
 });
